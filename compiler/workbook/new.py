@@ -2,8 +2,11 @@
 the bundled example. One writer, so the example can never drift from the contract."""
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -117,6 +120,9 @@ def _write_sheet(wb: Workbook, spec: Sheet, rows, dept, year, list_cols) -> None
     for r, record in enumerate(data, 2):
         for i, col in enumerate(spec.columns):
             cell = ws.cell(row=r, column=i + 1, value=_cell_value(col.kind, record.get(col.header)))
+            if cell.data_type == "f":  # text such as "=100%" is a target value, not a formula
+                cell.data_type = "s"
+                cell.quotePrefix = True
             if col.kind is Kind.CODE:
                 cell.number_format = "@"
             elif col.kind is Kind.MONEY:
@@ -168,14 +174,37 @@ def build_workbook(dept: str | None = None, year: int | None = None,
     return wb
 
 
-def save_atomic(wb: Workbook, path: Path) -> None:
+def deterministic_bytes(wb: Workbook) -> bytes:
+    """The xlsx as bytes that depend only on its content: openpyxl stamps the save time into
+    docProps/core.xml and every zip entry, so both are replaced by fixed values."""
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = (wb.properties.created or datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target and rename, so a failure never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gongkai-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
+    fd, tmp = tempfile.mkstemp(prefix=".gongkai-", suffix=path.suffix, dir=path.parent)
     try:
-        wb.save(tmp)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def save_atomic(wb: Workbook, path: Path) -> None:
+    write_atomic(path, deterministic_bytes(wb))
