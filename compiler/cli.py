@@ -65,9 +65,17 @@ def cmd_build(args) -> int:
     if checked.exit_status != 0:
         print("存在错误，未生成任何文件。", file=sys.stderr)
         return checked.exit_status
-    from .render.build import build_outputs
-    written = build_outputs(checked.budget, path, Path(args.out), args.format.split(","),
-                            Path(args.templates) if args.templates else None)
+    from .config import ConfigError
+    from .render.build import BuildError, build_outputs
+    try:
+        written = build_outputs(checked.budget, path, Path(args.out),
+                                [f.strip() for f in args.format.split(",") if f.strip()],
+                                Path(args.templates) if args.templates else None,
+                                Path(args.catalog) if args.catalog else None)
+    except (BuildError, ConfigError) as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        print("未生成任何文件。", file=sys.stderr)
+        return 1
     for w in written:
         print(f"已生成：{w}")
     return 0

@@ -11,7 +11,6 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 
 # 说明文字: keys the default templates use, with neutral starting texts.
 TEXTS: tuple[tuple[str, str], ...] = (
-    ("收入增减原因", "主要是由于专项资金的增加。"),
     ("专项转移支付情况", "本部门预算没有安排专项转移支付项目。"),
     ("绩效目标说明", "本部门所有项目支出均纳入预算绩效目标编报范围，按要求公开绩效目标相关情况，参见附表。"),
 )

@@ -1,0 +1,76 @@
+"""Formatting in one place: 元 with thousands separators, 万元 with two decimals rounded half-up
+(四舍五入, never truncated), percentages, and 增加/减少/持平 phrases. Templates use these as
+filters; nothing else formats money."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+WAN = Decimal(10000)
+CENT = Decimal("0.01")
+
+
+def _dec(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, float):  # money never arrives as float; refuse to guess
+        raise TypeError("money must be Decimal, not float")
+    return Decimal(value)
+
+
+def yuan(value, blank_zero: bool = False) -> str:
+    """275565673 -> '275,565,673'; 12.5 -> '12.50'; 0 -> '0' (or '' in tables)."""
+    if value is None:
+        return ""
+    d = _dec(value)
+    if d == 0 and blank_zero:
+        return ""
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d.quantize(CENT, ROUND_HALF_UP):,}"
+
+
+def to_wan(value) -> Decimal:
+    """元 -> 万元, two decimals, half-up: the only place this rounding happens."""
+    return (_dec(value) / WAN).quantize(CENT, ROUND_HALF_UP)
+
+
+def wan(value) -> str:
+    """275565673 -> '27556.57' (万元, no separators, as the narrative prints them)."""
+    return f"{to_wan(value)}"
+
+
+def pct(value) -> str:
+    """A percentage already rounded by derive (Decimal with 2 places) -> '6.88%'."""
+    return f"{_dec(value).quantize(CENT, ROUND_HALF_UP)}%"
+
+
+def change(current, previous, unit: str = "万元") -> str:
+    """'增加 15996.60 万元' / '减少 13.00 万元' / '持平'."""
+    diff = _dec(current) - _dec(previous)
+    if diff == 0:
+        return "持平"
+    amount = wan(abs(diff)) if unit == "万元" else yuan(abs(diff))
+    return f"{'增加' if diff > 0 else '减少'} {amount} {unit}"
+
+
+def largest_remainder(parts: dict, total=None, places: int = 2) -> dict:
+    """Shares in percent that add to exactly 100 (Hamilton's method): round every share down,
+    then give the remaining hundredths to the largest remainders (ties: first listed)."""
+    values = {k: _dec(v) for k, v in parts.items()}
+    whole = _dec(total) if total is not None else sum(values.values(), Decimal(0))
+    if whole == 0:
+        return {k: Decimal(0).quantize(Decimal(1).scaleb(-places)) for k in values}
+    unit = Decimal(1).scaleb(-places)
+    scale = Decimal(100) / unit  # number of units in 100%
+    raw = {k: v * scale / whole for k, v in values.items()}
+    floors = {k: int(r) for k, r in raw.items()}
+    left = int(scale) - sum(floors.values())
+    order = sorted(values, key=lambda k: (-(raw[k] - floors[k]), list(values).index(k)))
+    for k in order[:max(left, 0)]:
+        floors[k] += 1
+    return {k: (Decimal(n) * unit).quantize(unit) for k, n in floors.items()}
+
+
+FILTERS = {"yuan": yuan, "wan": wan, "pct": pct, "change": change}

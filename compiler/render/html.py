@@ -1,0 +1,97 @@
+"""HTML back end: one self-contained file (CSS inlined, nothing fetched), rendered by Jinja2 with
+autoescape and StrictUndefined from the Views. Templates are looked up in the user's folder
+first, then in the default one (ChoiceLoader)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..config import Config, fill
+from ..derive import Views
+from .format import FILTERS, yuan
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 16 -> 十六, 21 -> 二十一 (numbering of 职责 and 机构)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def cellkind(cell, column) -> str:
+    if isinstance(cell.value, Decimal):
+        return "num"
+    if column is not None and column.kind == "code":
+        return "code"
+    if isinstance(cell.value, str) and ("\n" in cell.value or len(cell.value) > 40):
+        return "text longtext"
+    return "text"
+
+
+def cellvalue(cell, column, table) -> str:
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        if column is not None and column.kind == "number":
+            return f"{v.normalize():f}"
+        return yuan(v, blank_zero=table.blank_zero)
+    return v
+
+
+def environment(config: Config) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in config.template_dirs]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(cn_number=cn_number, cellkind=cellkind, cellvalue=cellvalue)
+    return env
+
+
+def render_html(views: Views, config: Config, meta_date: str | None = None) -> str:
+    env = environment(config)
+    budget, facts = views.budget, views.facts
+    info = budget.info
+    texts = facts["texts"]
+    css = env.loader.get_source(env, "style.css")[0]
+
+    seen: list[tuple[str, str]] = []
+    first: dict[str, str] = {}
+    for t in views.tables:
+        first.setdefault(t.number, t.id)
+        if t.number not in dict(seen):
+            base = t.title.replace(info.dept_name, "", 1) if t.number != "11" else config.table("11")["title"]
+            seen.append((t.number, base))
+
+    projects = {f"table-11-{i}": p.name for i, p in enumerate(budget.projects, 1)}
+
+    def toc_label(t) -> str:
+        if t.id in projects:
+            return f"11-{t.id.rsplit('-', 1)[1]}. {projects[t.id]}"
+        if t.number == "11":
+            return f"11. {t.title}"
+        return f"{t.number}. {t.title.replace(info.dept_name, '', 1)}"
+
+    context = {
+        "budget": budget,
+        "facts": facts,
+        "tables": views.tables,
+        "main_projects": views.main_projects,
+        "config": config.data,
+        "css": css,
+        "doc_title": fill(config.data["document"]["title"], 部门名称=info.dept_name, 预算年度=info.year),
+        "table_list": seen,
+        "first_table_id": first,
+        "toc_label": toc_label,
+        "text": lambda key: texts.get(key, ""),
+        "meta_date": meta_date,
+    }
+    return env.get_template("document.html.j2").render(context)
