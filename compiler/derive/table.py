@@ -53,6 +53,8 @@ class Table:
     note: str | None = None                # 备注 / 注 printed under the table
     empty: bool = False                    # nothing to show: the note says why
     landscape: bool = False                # too wide for portrait
+    blank_zero: bool = True                # print a money cell holding 0 as blank (as published);
+                                           # False where the form prints 0 (表7, 绩效目标表)
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
