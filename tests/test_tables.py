@@ -415,3 +415,19 @@ def test_overall_tasks(tables, budget):
     goals = [r for r in t.rows if r.key.startswith("goal/")]
     assert len(goals) == len(budget.goals) == 5
     assert goals[0].cells[1].value.startswith("目标1：印制郑州市投资环境报告册")
+
+
+def test_wording_comes_from_template_data(budget):
+    """Titles, notes and labels are template data: an override changes them, Python does not."""
+    from compiler.config import Config, _merge
+    base = load_config()
+    over = {"tables": {"3": {"title": "{部门名称}{预算年度}年支出表"}},
+            "labels": {"basic_goods_services": "商品和服务支出", "table7": {"total": "合计"}}}
+    cfg = Config(_merge(base.data, over), base.template_dirs)
+    ts = {t.id: t for t in derive_tables(budget, load_catalog(budget.info.year), cfg)}
+    t3 = ts["table-3"]
+    assert t3.title == "郑州市商务局2020年支出表"
+    assert t3.columns[t3.column_index("basic_goods_services")].label == "商品和服务支出"
+    assert "商品和服务支出" in [c.value for c in t3.header[1]]
+    assert ts["table-7"].rows[0].cells[0].value == "合计"
+    assert ts["table-8"].empty and ts["table-8"].note == base.table("8")["empty_note"]

@@ -195,6 +195,10 @@ def test_table_properties(b):
         assert t.empty == (not any(ln.source == source for ln in b.lines))
         assert t.header and (t.note if t.empty else True)
 
+    t10 = ts["table-10"]
+    assert t10.empty == (not b.procurement) and t10.header and t10.note
+    assert t10.note == CONFIG.table("10")["empty_note" if t10.empty else "note"]
+
     # 表11: 本年度金额 derived from the project's lines; every skeleton 二级 shown
     amounts_ = project_amounts(b)
     for i, p in enumerate(b.projects, 1):

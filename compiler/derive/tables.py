@@ -34,7 +34,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..catalogs import unit_class
 from ..config import Config, fill
-from ..model import Budget, Line, Project, Unit
+from ..model import Budget, Line, Project
 from ..workbook.schema import ENUMS, GENERAL_BUDGET_SOURCES
 from .figures import BASIC_GROUPS, PROJECT_CATEGORIES, THREE_PUBLIC, basic_group
 from .table import Cell, Column, Row, Table
@@ -276,10 +276,9 @@ def _expense_by_func(ctx: _Ctx, tid: str, number: str, lines: Sequence[Line], *,
     mcols, mtop, mbottom = _expense_money_head(ctx)
     empty = empty_when_none and not lines
     rows = () if empty else _func_rows(ctx, lines, expense_keys(ctx), expense_vector(ctx))
-    note = None
-    if empty:
-        short = fill(ctx.config.table(number).get("title", ""), 部门名称="")
-        note = ctx.budget.text(f"空表说明:{short}") or ctx.config.table(number).get("empty_note")
+    # the note under an empty table is template data; the workbook's 空表说明:<表名> is the
+    # narrative's reason (十、空表情况说明), not this note
+    note = ctx.config.table(number).get("empty_note") if empty else None
     return Table(id=tid, number=number, title=ctx.title(number), columns=tuple(fcols + mcols),
                  header=(tuple(ftop + mtop), tuple(fbottom + mbottom)), rows=rows,
                  unit_label=ctx.lab("unit_yuan"), note=note, empty=empty, landscape=True)
@@ -648,6 +647,8 @@ def overall_table(ctx: _Ctx) -> Table:
         text = fill(lab("goal"), 序号=g.no if g.no is not None else i + 1, 内容=g.text)
         cells = ((H("goals", rowspan=len(b.goals)),) if i == 0 else ()) + (Cell(text, colspan=5),)
         rows.append(Row("field", cells, key=f"goal/{i + 1}"))
+    if not b.goals:
+        rows.append(Row("field", (H("goals"), Cell(None, colspan=5)), key="goals"))
     amounts = project_amounts(b)
     fiscal = project_amounts(b, FISCAL)
     rows.append(Row("section", (H("tasks", rowspan=2 + len(b.tasks)), H("task_name", rowspan=2),
