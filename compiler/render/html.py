@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from markupsafe import Markup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import Config, fill
@@ -61,7 +62,12 @@ def render_html(views: Views, config: Config, meta_date: str | None = None) -> s
     budget, facts = views.budget, views.facts
     info = budget.info
     texts = facts["texts"]
-    css = env.loader.get_source(env, "style.css")[0]
+    # The stylesheet comes from the template folder (trusted, like the templates); it is
+    # inlined raw, since escaping would corrupt its quotes inside <style>.
+    css_text = env.loader.get_source(env, "style.css")[0]
+    if "</style" in css_text.lower():
+        raise ValueError("style.css must not contain </style>")
+    css = Markup(css_text)
 
     seen: list[tuple[str, str]] = []
     first: dict[str, str] = {}
@@ -72,13 +78,23 @@ def render_html(views: Views, config: Config, meta_date: str | None = None) -> s
             seen.append((t.number, base))
 
     projects = {f"table-11-{i}": p.name for i, p in enumerate(budget.projects, 1)}
+    variants = config.data.get("table_variants", {})
+
+    def label(t) -> tuple[str, str]:
+        """('5-1', '一般公共预算支出情况表（按功能分类）'): number and name as listed."""
+        num = t.id.removeprefix("table-").replace("-overall", "")
+        if t.id in projects:
+            return num, projects[t.id]
+        name = t.title.replace(info.dept_name, "", 1) if t.number != "11" else t.title
+        return num, name + variants.get(num, "")
 
     def toc_label(t) -> str:
-        if t.id in projects:
-            return f"11-{t.id.rsplit('-', 1)[1]}. {projects[t.id]}"
-        if t.number == "11":
-            return f"11. {t.title}"
-        return f"{t.number}. {t.title.replace(info.dept_name, '', 1)}"
+        num, name = label(t)
+        return f"{num}. {name}"
+
+    def bookmark(t) -> str:
+        num, name = label(t)
+        return f"附表{num} {name}"
 
     context = {
         "budget": budget,
@@ -91,6 +107,7 @@ def render_html(views: Views, config: Config, meta_date: str | None = None) -> s
         "table_list": seen,
         "first_table_id": first,
         "toc_label": toc_label,
+        "bookmark": bookmark,
         "text": lambda key: texts.get(key, ""),
         "meta_date": meta_date,
     }
