@@ -57,8 +57,11 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from . import batch
+    if batch.is_batch(args.file):  # a folder or several workbooks: OUT/<stem>/ each
+        return batch.run(args)
     from .pipeline import check_workbook
-    path = Path(args.file) if args.file else EXAMPLE
+    path = Path(args.file[0]) if args.file else EXAMPLE
     checked = check_workbook(path, Path(args.catalog) if args.catalog else None)
     if checked.exit_status != 0 or checked.report.warnings:
         _print_report(checked, "human", path)
@@ -67,11 +70,15 @@ def cmd_build(args) -> int:
         return checked.exit_status
     from .config import ConfigError
     from .render.build import BuildError, build_outputs
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    if args.pdfa and "pdf" not in formats:
+        print("gongkai: 参数错误：--pdfa 需要 --format 中包含 pdf", file=sys.stderr)
+        return 2
     try:
-        written = build_outputs(checked.budget, path, Path(args.out),
-                                [f.strip() for f in args.format.split(",") if f.strip()],
+        written = build_outputs(checked.budget, path, Path(args.out), formats,
                                 Path(args.templates) if args.templates else None,
-                                Path(args.catalog) if args.catalog else None)
+                                Path(args.catalog) if args.catalog else None,
+                                pdfa=args.pdfa)
     except (BuildError, ConfigError) as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         print("未生成任何文件。", file=sys.stderr)
@@ -79,6 +86,42 @@ def cmd_build(args) -> int:
     for w in written:
         print(f"已生成：{w}")
     return 0
+
+
+def cmd_doctor(args) -> int:
+    """Fonts found, and whether they cover every character of a workbook's document."""
+    from .render import fonts
+    found = fonts.found()
+    ok = True
+    for role, label in (("serif", "中文衬线字体（宋体类）"), ("sans", "中文无衬线字体（黑体类）")):
+        families = found[role]
+        if families:
+            for fam, files in families.items():
+                print(f"✓ {label}：{fam}（{', '.join(str(f) for f in files[:2])}）")
+        else:
+            ok = False
+            print(f"✗ 未找到{label}：需要 {' / '.join(getattr(fonts, role.upper()))} 之一。"
+                  "Debian/Ubuntu：apt-get install fonts-noto-cjk")
+    if args.file:
+        from .pipeline import check_workbook
+        from .render.build import BuildError, render_text
+        path = Path(args.file)
+        checked = check_workbook(path)
+        if checked.exit_status != 0:
+            _print_report(checked, "human", path)
+            return checked.exit_status
+        text = render_text(checked.budget)
+        missing = fonts.missing_glyphs(text)
+        if missing:
+            from .render.pdf import _locate
+            where = _locate(checked.budget, missing)
+            ok = False
+            print(f"✗ {path.name}：字体缺少 {len(missing)} 个字符：")
+            for ch in missing:
+                print(f"    “{ch}” U+{ord(ch):04X}  {where.get(ch, '正文')}")
+        else:
+            print(f"✓ {path.name}：文档中的 {len(set(text))} 个不同字符全部有字形")
+    return 0 if ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,12 +144,38 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     b = sub.add_parser("build", help="检查并生成公开文件（HTML、JSON、PDF）")
-    b.add_argument("file", nargs="?", help="工作簿 .xlsx；不填则生成自带示例")
+    b.add_argument("file", nargs="*", help="工作簿 .xlsx；不填则生成自带示例；"
+                   "给出文件夹或多个工作簿时批量生成，每个部门在 OUT/<文件名>/ 中")
     b.add_argument("-o", "--out", default="out", help="输出文件夹（默认 out）")
-    b.add_argument("--format", default="html,json", help="html,json,pdf 中的一个或多个，逗号分隔")
+    b.add_argument("--format", default="html,json", help="html,json,pdf,xlsx,data 中的一个或多个，逗号分隔（xlsx：附表工作簿；data：CSV 开放数据包）")
     b.add_argument("--templates", metavar="DIR", help="覆盖默认模板的文件夹")
     b.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
+    b.add_argument("--pdfa", action="store_true", help="PDF 生成为 PDF/A-3b（长期存档），并嵌入源工作簿")
+    b.add_argument("--jobs", type=int, metavar="N", help="批量生成时的并行进程数（默认 CPU 核数）")
+    b.add_argument("--report-json", metavar="FILE", help="批量生成的汇总写成 JSON（供 CI；- 为标准输出）")
     b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("rollover", help="由本年度工作簿生成下一年度工作簿")
+    r.add_argument("old", help="本年度工作簿 .xlsx（只读）")
+    r.add_argument("-o", "--out", required=True, help="要生成的下一年度工作簿 .xlsx")
+    r.add_argument("--year", type=int, help="新的预算年度（默认原年度 + 1）")
+    r.add_argument("--keep-lines", action="store_true",
+                   help="保留基本支出和结转项目的支出明细作为草稿（默认清空）")
+    r.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    r.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
+    r.set_defaults(func=lambda a: __import__("compiler.rollover", fromlist=["run"]).run(a))
+
+    df = sub.add_parser("diff", help="比较两个工作簿：附表、文字和正文数字的变化（0 相同，1 不同，2 出错）")
+    df.add_argument("a", help="原工作簿 .xlsx")
+    df.add_argument("b", help="新工作簿 .xlsx（可为下一年度）")
+    df.add_argument("--format", choices=("text", "json", "html"), default="text")
+    df.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
+    df.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
+    df.set_defaults(func=lambda a: __import__("compiler.diff", fromlist=["run"]).run(a))
+
+    d = sub.add_parser("doctor", help="检查字体：是否已安装，能否显示工作簿中的每个字")
+    d.add_argument("file", nargs="?", help="工作簿 .xlsx（可选）")
+    d.set_defaults(func=cmd_doctor)
     return p
 
 

@@ -26,18 +26,27 @@ class RefusedFetch(Exception):
 
 
 def safe_fetcher(allowed: tuple[Path, ...], refused: list[str]):
+    """A WeasyPrint URL fetcher that serves files under the template folders and refuses
+    everything else (network, other files, data: URLs), recording what it refused."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
     roots = [p.resolve() for p in allowed]
 
-    def fetch(url: str, timeout: int = 10, ssl_context=None):
-        parsed = urlparse(url)
-        if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if any(path == r or r in path.parents for r in roots) and path.is_file():
-                return {"string": path.read_bytes(), "mime_type": _mime(path), "redirected_url": url}
-        refused.append(url)
-        raise RefusedFetch(f"refused: {url}")
+    class SafeFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path == r or r in path.parents for r in roots) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+            refused.append(url)
+            # Fatal: WeasyPrint would otherwise log a warning and drop the resource.
+            raise _Refused(f"refused: {url}")
 
-    return fetch
+    class _Refused(RefusedFetch, FatalURLFetchingError):
+        pass
+
+    return SafeFetcher(allowed_protocols=("file",), fail_on_errors=True)
 
 
 def _mime(path: Path) -> str:
@@ -52,7 +61,8 @@ def visible_text(html: str) -> str:
     return htmlmod.unescape(re.sub(r"<[^>]+>", "", body))
 
 
-def render_pdf(html: str, views, config: Config, meta_date: str) -> bytes:
+def render_pdf(html: str, views, config: Config, meta_date: str,
+               pdfa: bool = False, source: Path | None = None) -> bytes:
     import logging
 
     from weasyprint import HTML
@@ -70,7 +80,14 @@ def render_pdf(html: str, views, config: Config, meta_date: str) -> bytes:
     try:
         document = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
                         url_fetcher=safe_fetcher(config.template_dirs, refused))
-        pdf = document.write_pdf(uncompressed_pdf=False)
+        if pdfa:
+            pdf = write_pdfa(document, source, meta_date)
+        else:
+            pdf = document.write_pdf(uncompressed_pdf=False)
+    except BaseException:  # a refused fetch stops WeasyPrint; it is reported below, in Chinese
+        if not refused:
+            raise
+        pdf = b""
     finally:
         logger.setLevel(previous)
     if refused:
@@ -92,3 +109,44 @@ def _locate(budget, chars: list[str]) -> dict[str, str]:
                     if ch in value and ch not in where:
                         where[ch] = rec.at(field)
     return where
+
+
+# ---------------------------------------------------------------- PDF/A-3b (gongkai build --pdfa)
+
+PDFA_VARIANT = "pdf/a-3b"
+
+
+def write_pdfa(document, source: Path | None, meta_date: str) -> bytes:
+    """The document as PDF/A-3b with the source workbook embedded (AFRelationship /Source), so
+    the archived PDF carries the data it was compiled from.
+
+    WeasyPrint does the PDF/A work (sRGB OutputIntent, XMP with pdfaid:part=3 conformance=B,
+    /AF on the catalog, /ID). Everything that would otherwise come from the clock is fixed
+    from meta_date: the document's CreationDate/ModDate (Info and XMP alike, even when a
+    template drops the dcterms meta tags) and the attachment's dates. The /ID is an MD5 of
+    the content, so two builds of the same workbook are byte-identical."""
+    import io
+    from datetime import date, datetime, timezone
+
+    from weasyprint import Attachment
+
+    if source is None or not Path(source).is_file():
+        raise BuildError(f"生成 PDF/A 需要嵌入源工作簿，但找不到该文件：{source}")
+    source = Path(source)
+    day = date.fromisoformat(meta_date)
+    stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    attachment = Attachment(file_obj=io.BytesIO(source.read_bytes()), name=source.name,
+                            description="源工作簿（本文件据此生成）", created=stamp, modified=stamp,
+                            relationship="Source")
+    options = {"pdf_variant": PDFA_VARIANT, "attachments": [attachment], "uncompressed_pdf": False}
+    rendered = document.render(**options)
+    rendered.metadata.created = rendered.metadata.modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rendered.write_pdf(finisher=_unique_af, **options)
+
+
+def _unique_af(document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF (once from the
+    EmbeddedFiles name tree, once from the Filespec scan); keep one reference each."""
+    if "AF" in pdf.catalog:
+        import pydyf
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
