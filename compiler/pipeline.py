@@ -21,10 +21,11 @@ class Checked:
         return 1 if self.report.errors or self.budget is None else 0
 
 
-def check_workbook(path: Path, catalog_dir: Path | None = None) -> Checked:
+def check_workbook(path: Path, catalog_dir: Path | None = None,
+                   templates: Path | None = None) -> Checked:
     report = Report(file=path.name)
     budget = load(path, report)
     if budget is not None:
         from .checks import run_checks
-        run_checks(budget, report, catalog_dir)
+        run_checks(budget, report, catalog_dir, templates)
     return Checked(budget, report)

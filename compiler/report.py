@@ -37,8 +37,11 @@ def format_human(report: Report, color: bool = False) -> str:
         tone = red if d.severity is Severity.ERROR else yellow
         loc = d.location or (d.file or "")
         line = f"  {loc:<16} {tone}{d.code}{reset}  {d.message}"
-        if d.expected is not None and d.actual is not None and d.code.startswith(("E-SUM", "W-SUM")):
-            line += f"（应为 {d.expected}，实为 {d.actual}）"
+        diff = d.extra.get("difference")
+        if d.expected is not None and d.actual is not None and (
+                diff is not None or d.code.startswith(("E-SUM", "W-SUM"))):
+            # a numeric comparison: expected vs actual and the difference (actual − expected)
+            line += f"（应为 {d.expected}，实为 {d.actual}" + (f"，相差 {diff}" if diff else "") + "）"
         out.append(line)
         if d.hint:
             out.append(f"  {'':<16} {dim}→ {d.hint}{reset}")

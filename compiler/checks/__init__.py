@@ -4,12 +4,55 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import Report
+from ..diagnostics import E, W, Report, rule
 from ..model import Budget
+from .context import Context
 
-FAMILIES: list = []  # filled by the rule families (issue 3)
+rule("E-CAT-001", E, "科目目录", "科目目录无法读取",
+     "请检查 --catalog 指定的文件夹，或去掉 --catalog 使用内置目录", fatal=True)
+rule("W-CAT-002", W, "科目目录", "指定的科目目录年度与预算年度不同",
+     "--catalog 指定的目录属于另一年度；请核对科目是否有变化，或指定该年度的目录")
+rule("E-TPL-001", E, "模板", "模板数据无法读取",
+     "请检查 --templates 指定的文件夹及其中的 document.toml", fatal=True)
+
+from . import (amounts, classification, codes, prior, procurement, projects,  # noqa: E402
+               references, slots, staff, texts)
+
+FAMILIES: list = [codes.check, references.check, classification.check, amounts.check,
+                  projects.check, procurement.check, prior.check, staff.check, texts.check,
+                  slots.check]
 
 
-def run_checks(budget: Budget, report: Report, catalog_dir: Path | None = None) -> None:
+def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None,
+                 templates: Path | None = None) -> Context:
+    """Load the catalogue of the budget year and the template data; a problem with either is
+    a diagnostic, never a traceback."""
+    from ..catalogs import CatalogError, load_catalog
+    from ..config import ConfigError, load_config
+
+    ctx = Context(budget, report)
+    try:
+        ctx.catalog = load_catalog(budget.info.year, catalog_dir)
+    except CatalogError as exc:
+        # the bundled catalogue lacks the year: point at the year; a --catalog folder is no cell
+        where = (budget.info.sheet, budget.info.cell("year")) if catalog_dir is None else (None, None)
+        report.add("E-CAT-001", f"科目目录无法读取：{exc}", *where)
+    else:
+        if catalog_dir is not None and ctx.catalog.year != budget.info.year:
+            report.add("W-CAT-002", f"预算年度为 {budget.info.year} 年，使用的是 {ctx.catalog.year} "
+                       f"年的科目目录（{catalog_dir}）", budget.info.sheet,
+                       budget.info.cell("year"), expected=str(budget.info.year),
+                       actual=str(ctx.catalog.year))
+    try:
+        ctx.config = load_config(templates)
+    except ConfigError as exc:
+        report.add("E-TPL-001", str(exc))
+    return ctx
+
+
+def run_checks(budget: Budget, report: Report, catalog_dir: Path | None = None,
+               templates: Path | None = None) -> Context:
+    ctx = make_context(budget, report, catalog_dir, templates)
     for family in FAMILIES:
-        family(budget, report, catalog_dir)
+        family(ctx)
+    return ctx

@@ -1,0 +1,49 @@
+"""Classification: which economic classes belong to 基本支出 and 项目支出, and the 政府经济分类
+of a line agrees with the official 部门→政府 correspondence for the unit's type."""
+from __future__ import annotations
+
+from ..diagnostics import E, W, rule
+from .context import Context
+
+rule("W-CLASS-001", W, "分类", "基本支出使用了不属于基本支出的经济分类",
+     "基本支出只含人员经费（301、303）和公用经费（302、310，以及 309、399）；"
+     "其他经济分类（如 312 对企业补助）通常应列为项目支出")
+rule("W-CLASS-002", W, "分类", "项目支出使用了人员经费的经济分类（301、303）",
+     "工资福利和对个人和家庭的补助通常属于基本支出；请核对支出类型")
+rule("E-CLASS-003", E, "分类", "政府经济分类与部门经济分类的对应关系不符",
+     "政府经济分类由部门经济分类和单位类型决定；可清空该单元格，由程序按对照表自动对应")
+rule("W-CLASS-004", W, "分类", "部门经济分类在对照表中没有对应的政府经济分类",
+     "请填写政府经济分类编码，否则该行无法列入按政府经济分类的支出表")
+
+BASIC_CLASSES = ("301", "302", "303", "309", "310", "399")
+PERSONNEL_CLASSES = ("301", "303")
+
+
+def check(ctx: Context) -> None:
+    cat = ctx.catalog
+    for line in ctx.budget.lines:
+        cls = line.econ[:3]
+        if line.is_basic and cls not in BASIC_CLASSES:
+            name = cat.econ_name(cls) if cat else None
+            ctx.add("W-CLASS-001", f"基本支出行的经济分类 {line.econ} 属于 {cls}"
+                    f"{'（' + name + '）' if name else ''}，不属于基本支出", line, "econ")
+        elif not line.is_basic and cls in PERSONNEL_CLASSES:
+            name = cat.econ_name(cls) if cat else None
+            ctx.add("W-CLASS-002", f"项目支出行的经济分类 {line.econ} 属于 {cls}"
+                    f"{'（' + name + '）' if name else ''}，是人员经费", line, "econ")
+        if cat is None or len(line.econ) != 5:
+            continue
+        unit = ctx.units.get(line.unit)
+        if unit is None:
+            continue  # E-REF-001
+        official = cat.gov_for(line.econ, unit.kind)
+        if line.gov_econ:
+            if official is not None and line.gov_econ != official:
+                ctx.add("E-CLASS-003", f"政府经济分类 {line.gov_econ}"
+                        f"{'（' + (cat.gov_name(line.gov_econ) or '') + '）' if cat.gov_name(line.gov_econ) else ''}"
+                        f"与对照表不符：{unit.kind}的部门经济分类 {line.econ} 对应 {official}"
+                        f"（{cat.gov_name(official) or ''}）", line, "gov_econ",
+                        expected=official, actual=line.gov_econ)
+        elif official is None:
+            ctx.add("W-CLASS-004", f"部门经济分类 {line.econ} 不在对照表中，无法按{unit.kind}自动对应政府经济分类",
+                    line, "gov_econ")

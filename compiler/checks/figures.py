@@ -1,0 +1,12 @@
+"""The current-year figure of each 上年数 指标, as the checks compare it with 上年预算数.
+
+One definition only: it lives with the other figure definitions in compiler/derive/figures.py
+(pure functions of the Budget), so the check and the 增减变化 narrative cannot disagree."""
+from __future__ import annotations
+
+from ..derive.figures import prior_item_amount
+from ..workbook.schema import ENUMS
+
+ITEMS: tuple[str, ...] = ENUMS["上年数指标"]
+
+__all__ = ["ITEMS", "prior_item_amount"]

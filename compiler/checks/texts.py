@@ -1,0 +1,180 @@
+"""Texts: every free-text cell of every sheet is read for template remnants, stale years,
+amounts that contradict the figures, and muddled units. All warnings: the department's words
+are its own, but a published 400万元 that should read 390万元 is worth a second look."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..diagnostics import W, money_str, rule
+from ..model import TABLE_MODELS
+from ..workbook.schema import SHEET_BY_NAME, Kind
+from .context import Context, yuan
+
+rule("W-TEXT-001", W, "文字", "文字中有占位符或未完成的内容",
+     "XX、××、{单位}、待填写、TODO、某某、○○、…… 等是模板中待替换的内容；请改为实际内容")
+rule("W-TEXT-002", W, "文字", "文字中出现了预算年度和上一年度以外的年份",
+     "请核对是否沿用了往年的文字；“截至…年”、书名号《》或括号内的年份（如文号〔2017〕）不受此限")
+rule("W-TEXT-003", W, "文字", "项目文字中的金额与该项目的金额都不相同",
+     "项目文字中写明的金额应与本年度金额（支出明细之和）、项目总金额、上年度金额或上年度项目总金额之一相同；"
+     "分项金额之和等于项目金额的不受此限")
+rule("W-TEXT-004", W, "文字", "同一句话中混用元、万元、亿元",
+     "同一句话中的金额请使用同一单位，便于读者比较")
+rule("W-TEXT-005", W, "文字", "以元为单位的金额超过两位小数", "以元为单位的金额最多保留两位小数（到分）")
+rule("W-TEXT-006", W, "文字", "目标或计划写的是已经过去的年份",
+     "“力争”“计划”“预计”之后的年份早于预算年度，可能沿用了往年的文字；请改为预算年度")
+
+PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|ＸＸ+|××+|\{[^{}\s]{1,12}\}|待填写|请填写|待补充|"
+    r"(?<![A-Za-z])(?:TODO|TBD)(?![A-Za-z])|某某|○○+|〇〇+|……")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+UNTIL = re.compile(r"(截至|截止)(到|于)?\s*$")
+INTENT = re.compile(r"(力争|计划|预计|争取|拟|将|确保|预期)(在|于|到)?\s*$")
+OPEN, CLOSE = "〔[【(（《〈", "〕]】)）》〉"
+NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+MONEY = re.compile(NUMBER + r"\s*(亿元|万元|元)")
+APPROX_BEFORE = re.compile(r"(约|近|超过|不超过|不低于|不少于|不到|逾|达到|达|高于|低于|突破|累计|合计约)\s*$")
+APPROX_AFTER = re.compile(r"^\s*(以上|以下|以内|左右|多|余)")
+SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+# Columns that hold names referring to another sheet (checked where the name is defined) or
+# catalogue names: not free text.
+NOT_FREE = {("支出明细", "project"), ("支出明细", "func_name"), ("支出明细", "econ_name"),
+            ("绩效指标", "project"), ("整体绩效任务", "projects"), ("说明文字", "key")}
+PROJECT_TEXTS = ("overview", "basis", "necessity", "measures", "plan", "note", "goal_total",
+                 "goal_year")
+
+
+def find_placeholder(text: str) -> str | None:
+    m = PLACEHOLDER.search(text or "")
+    return m.group(0) if m else None
+
+
+def free_text_cells(budget):
+    """(record, field, header, text) for every non-empty free-text cell of the workbook."""
+    for spec_name in ("基本信息", "人员车辆资产"):
+        rec = budget.info if spec_name == "基本信息" else budget.staff
+        for key in SHEET_BY_NAME[spec_name].keys:
+            if key.kind in (Kind.TEXT, Kind.LONGTEXT):
+                value = getattr(rec, key.field, None)
+                if isinstance(value, str) and value.strip():
+                    yield rec, key.field, key.key, value
+    for sheet, (attr, _cls) in TABLE_MODELS.items():
+        cols = [c for c in SHEET_BY_NAME[sheet].columns
+                if c.kind in (Kind.TEXT, Kind.LONGTEXT) and not c.enum
+                and (sheet, c.field) not in NOT_FREE]
+        for rec in getattr(budget, attr):
+            for col in cols:
+                value = getattr(rec, col.field, None)
+                if isinstance(value, str) and value.strip():
+                    yield rec, col.field, col.header, value
+
+
+def _depth(text: str, pos: int) -> int:
+    depth = 0
+    for ch in text[:pos]:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+    return depth
+
+
+def _snippet(text: str, start: int, end: int, width: int = 12) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
+
+
+def _years(ctx: Context, rec, fld: str, header: str, text: str, allowed: set[int]) -> None:
+    stale, odd = [], []
+    for m in YEAR.finditer(text):
+        year = int(m.group(1))
+        before = text[:m.start()]
+        if year < ctx.year and INTENT.search(before[-6:]) and not UNTIL.search(before[-6:]):
+            stale.append(m)
+            continue
+        if year in allowed or UNTIL.search(before[-6:]) or _depth(text, m.start()):
+            continue
+        odd.append(m)
+    if stale:
+        m = stale[0]
+        ctx.add("W-TEXT-006", f"{header}中“{_snippet(text, m.start(), m.end())}”写的是 {m.group(1)} 年，"
+                f"而预算年度是 {ctx.year} 年", rec, fld)
+    if odd:
+        years = "、".join(dict.fromkeys(m.group(1) + "年" for m in odd))
+        m = odd[0]
+        ctx.add("W-TEXT-002", f"{header}中出现 {years}（如“{_snippet(text, m.start(), m.end())}”），"
+                f"预算年度是 {ctx.year} 年", rec, fld)
+
+
+def _amounts(text: str):
+    """(match, 元 value, unit) of amounts stated in 元/万元/亿元, skipping approximations."""
+    for m in MONEY.finditer(text):
+        before, after = text[:m.start()], text[m.end():]
+        if before.endswith(("亿", "万")) or APPROX_BEFORE.search(before[-6:]) or APPROX_AFTER.match(after):
+            continue
+        value = Decimal(m.group(1).replace(",", "")) * UNIT_FACTOR[m.group(2)]
+        yield m, value, m.group(2)
+
+
+def _units(ctx: Context, rec, fld: str, header: str, text: str) -> None:
+    for s in SENTENCE.finditer(text):
+        units = list(dict.fromkeys(m.group(2) for m in MONEY.finditer(s.group(0))))
+        if len(units) > 1:
+            ctx.add("W-TEXT-004", f"{header}中“{_snippet(s.group(0), 0, 0, 40)}”同时使用"
+                    f"{'、'.join(units)}", rec, fld)
+            return
+    for m in re.finditer(r"(?<![\d.])(\d+\.\d{3,})\s*元", text):
+        ctx.add("W-TEXT-005", f"{header}中的“{m.group(0)}”超过两位小数", rec, fld)
+        return
+
+
+def _project_amounts(ctx: Context, p) -> None:
+    figures = {"本年度金额": ctx.project_amount(p.name), "项目总金额": p.total,
+               "上年度金额": p.prev_amount, "上年度项目总金额": p.prev_total}
+    values = {v for v in figures.values() if v is not None}
+    stated: list[tuple[str, str, object, Decimal]] = []
+    parts_ok: set[Decimal] = set()
+    for fld in PROJECT_TEXTS:
+        text = getattr(p, fld) or ""
+        found = [(m, v) for m, v, unit in _amounts(text) if unit != "亿元"]
+        loose = [v for _m, v in found if v not in values]
+        if loose and sum(set(loose)) in values:
+            parts_ok.update(loose)  # a breakdown: 40 + 60 + 300 + 5000 万 = the project's 5400 万
+        stated += [(fld, text, m, v) for m, v in found]
+    header = {c.field: c.header for c in SHEET_BY_NAME["项目"].columns}
+    reported: set[Decimal] = set()
+    for fld, text, m, v in stated:
+        if v in values or v in parts_ok or v in reported:
+            continue
+        reported.add(v)
+        nonzero = {k: x for k, x in figures.items() if x}
+        closest = min(nonzero.items(), key=lambda kv: abs(kv[1] - v)) if nonzero else ("本年度金额", Decimal(0))
+        known = "、".join(f"{k} {yuan(x)}" for k, x in figures.items() if x is not None)
+        ctx.add("W-TEXT-003", f"{header[fld]}中的“{m.group(0)}”（{yuan(v)}）与项目“{p.name}”的金额都不相同："
+                f"{known}", p, fld, expected=closest[1], actual=v)
+
+
+def check(ctx: Context) -> None:
+    b = ctx.budget
+    allowed = {ctx.year, ctx.year - 1}
+    for rec, fld, header, text in free_text_cells(b):
+        if (rec.sheet, fld) != ("上年数", "reason"):  # E-PRIOR-003 speaks for those
+            ph = find_placeholder(text)
+            if ph:
+                m = PLACEHOLDER.search(text)
+                ctx.add("W-TEXT-001", f"{header}中有占位内容“{ph}”（“{_snippet(text, m.start(), m.end())}”）",
+                        rec, fld)
+        years = allowed
+        if rec.sheet == "项目":
+            span = [d.year for d in (rec.start, rec.end) if d]
+            if len(span) == 2:
+                years = allowed | set(range(span[0], span[1] + 1))
+        _years(ctx, rec, fld, header, text, years)
+        _units(ctx, rec, fld, header, text)
+    for p in b.projects:
+        _project_amounts(ctx, p)
+
+
+__all__ = ["check", "find_placeholder", "free_text_cells", "money_str"]
