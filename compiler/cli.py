@@ -48,7 +48,8 @@ def cmd_new(args) -> int:
 def cmd_check(args) -> int:
     from .pipeline import check_workbook
     path = Path(args.file)
-    checked = check_workbook(path, Path(args.catalog) if args.catalog else None)
+    checked = check_workbook(path, Path(args.catalog) if args.catalog else None,
+                             Path(args.templates) if args.templates else None)
     _print_report(checked, args.format, path)
     status = checked.exit_status
     if status == 0 and args.strict and checked.report.warnings:
@@ -62,7 +63,8 @@ def cmd_build(args) -> int:
         return batch.run(args)
     from .pipeline import check_workbook
     path = Path(args.file[0]) if args.file else EXAMPLE
-    checked = check_workbook(path, Path(args.catalog) if args.catalog else None)
+    checked = check_workbook(path, Path(args.catalog) if args.catalog else None,
+                             Path(args.templates) if args.templates else None)
     if checked.exit_status != 0 or checked.report.warnings:
         _print_report(checked, "human", path)
     if checked.exit_status != 0:
@@ -141,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("human", "json", "github"), default="human")
     c.add_argument("--strict", action="store_true", help="有警告也以状态 1 退出")
     c.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
+    c.add_argument("--templates", metavar="DIR", help="按该模板文件夹检查说明文字的键和阈值（同 build）")
     c.set_defaults(func=cmd_check)
 
     b = sub.add_parser("build", help="检查并生成公开文件（HTML、JSON、PDF）")

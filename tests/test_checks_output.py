@@ -147,3 +147,15 @@ def found_fatal(checked, code):
     assert len(hits) == 1, [(d.code, d.location) for d in checked.report.items]
     assert hits[0].rule.fatal and hits[0].message and hits[0].hint
     return hits[0]
+
+
+def test_check_uses_the_templates_given(example, tmp_path):
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    (tpl / "document.toml").write_text('[slots]\nkeys = ["专项转移支付情况", "绩效目标说明", "新键"]\n',
+                                       encoding="utf-8")
+    r = run_cli("check", example, "--templates", tpl, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    slot = {(d["code"], d["cell"]) for d in json.loads(r.stdout)["diagnostics"] if d["code"].startswith("W-SLOT")}
+    assert ("W-SLOT-002", "A4") in slot                      # 机关运行经费说明: not used by these templates
+    assert ("W-SLOT-001", "A13") in slot                     # 新键: missing
