@@ -1,0 +1,356 @@
+"""Batch build: `gongkai build DIR_OR_FILES… -o OUT` builds many departments in parallel.
+
+Each workbook is checked and built in a worker process (concurrent.futures.ProcessPoolExecutor,
+``--jobs`` processes, default os.cpu_count()), into its own folder OUT/<stem>/. A department
+that fails (errors in its workbook, an unreadable file, a failed render, even a crashed worker)
+is reported and never stops the others. At the end: a summary table (department, errors,
+warnings, PDF pages, seconds), OUT/index.html linking every department's outputs, and with
+``--report-json FILE`` the same summary as JSON for CI. Exit status 1 if any department failed.
+
+Single-file `gongkai build FILE -o DIR` is not batch mode: its outputs go directly into DIR.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass
+class Result:
+    file: str                       # the workbook as given
+    stem: str                       # OUT/<stem>/
+    status: str = "failed"          # "ok" | "failed"
+    dept: str | None = None
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    pages: int | None = None        # when a PDF was built
+    seconds: float = 0.0
+    outputs: list[str] = field(default_factory=list)   # relative to OUT
+    message: str = ""               # why it failed (Chinese)
+    report: str = ""                # the human diagnostics of a failed workbook
+    diagnostics: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+# ---------------------------------------------------------------------------------- inputs
+
+class BatchError(Exception):
+    """Wrong arguments (exit 2); the message is for the user."""
+
+
+def is_batch(files: list[str]) -> bool:
+    return len(files) > 1 or (len(files) == 1 and Path(files[0]).is_dir())
+
+
+def collect(files: list[str]) -> list[Path]:
+    """The workbooks to build: given files, and the *.xlsx directly inside given folders
+    (Excel's lock files ~$… and hidden files are skipped). Stems must be distinct."""
+    out: list[Path] = []
+    for f in files:
+        p = Path(f)
+        if p.is_dir():
+            found = sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() == ".xlsx"
+                           and not x.name.startswith(("~$", ".")))
+            if not found:
+                raise BatchError(f"文件夹 {p} 中没有 .xlsx 工作簿")
+            out += found
+        elif p.exists():
+            out.append(p)
+        else:
+            raise BatchError(f"找不到文件：{p}")
+    seen: dict[str, Path] = {}
+    for p in out:
+        if p.stem in seen and seen[p.stem].resolve() != p.resolve():
+            raise BatchError(f"两个工作簿同名，输出文件夹会冲突：{seen[p.stem]} 与 {p}；请改名后重试")
+        seen[p.stem] = p
+    unique: dict[Path, Path] = {}
+    for p in out:
+        unique.setdefault(p.resolve(), p)
+    return list(unique.values())
+
+
+# ---------------------------------------------------------------------------------- worker
+
+def count_pages(path: Path) -> int | None:
+    """Pages of a PDF: pypdf when installed, else the /Count of its page tree (looked for in
+    the file and in its zlib-compressed object streams)."""
+    try:
+        from pypdf import PdfReader
+        return len(PdfReader(str(path)).pages)
+    except ImportError:
+        pass
+    except Exception:
+        return None
+    import zlib
+    raw = path.read_bytes()
+    chunks = [raw]
+    for m in re.finditer(rb"stream\r?\n", raw):
+        try:
+            end = raw.find(b"endstream", m.end())
+            chunks.append(zlib.decompressobj().decompress(raw[m.end():end if end > 0 else None]))
+        except zlib.error:
+            continue
+    counts = []
+    for data in chunks:
+        for obj in re.findall(rb"<<(?:[^<>]|<<[^<>]*>>)*?/Type\s*/Pages\b(?:[^<>]|<<[^<>]*>>)*?>>", data):
+            counts += [int(n) for n in re.findall(rb"/Count\s+(\d+)", obj)]
+    return max(counts) if counts else None
+
+
+def build_one(file: str, out: str, formats: list[str], templates: str | None,
+              catalog: str | None, pdfa: bool = False) -> Result:
+    """Check and build one workbook into out/<stem>/. Never raises: every failure is a Result."""
+    start = time.perf_counter()
+    path = Path(file)
+    res = Result(file=file, stem=path.stem)
+    try:
+        from .config import ConfigError
+        from .diagnostics import Report
+        from .pipeline import check_workbook
+        from .render.build import BuildError, build_outputs
+        from .report import format_human
+        checked = check_workbook(path, Path(catalog) if catalog else None,
+                                 Path(templates) if templates else None)
+        report = checked.report
+        res.errors, res.warnings = len(report.errors), len(report.warnings)
+        res.diagnostics = [d.as_dict() for d in report.items]
+        if checked.budget is not None:
+            res.dept, res.year = checked.budget.info.dept_name, checked.budget.info.year
+        if checked.exit_status != 0:
+            res.message = "无法读取" if checked.exit_status == 2 else "存在错误，未生成任何文件"
+            only = Report(file=report.file)  # the errors; warnings are counted, `check` lists them
+            only.items = list(report.errors)
+            res.report = format_human(only).rsplit("\n", 1)[0]
+        else:
+            folder = Path(out) / path.stem
+            try:
+                written = build_outputs(checked.budget, path, folder, formats,
+                                        Path(templates) if templates else None,
+                                        Path(catalog) if catalog else None,
+                                        **({"pdfa": True} if pdfa else {}))
+            except (BuildError, ConfigError) as exc:
+                res.message = f"生成失败：{exc}"
+            else:
+                res.status = "ok"
+                res.outputs = [str(w.relative_to(out)) for w in written]
+                pdf = next((w for w in written if w.suffix == ".pdf"), None)
+                if pdf is not None:
+                    res.pages = count_pages(pdf)
+    except Exception as exc:  # one department's bug must not stop the batch
+        res.status = "failed"
+        res.message = f"内部错误（{type(exc).__name__}: {exc}）"
+    res.seconds = round(time.perf_counter() - start, 2)
+    return res
+
+
+# ---------------------------------------------------------------------------------- output
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def summary_table(results: list[Result]) -> str:
+    head = ("部门", "文件", "状态", "错误", "警告", "页数", "秒")
+    rows = [(r.dept or "—", Path(r.file).name, "成功" if r.ok else "失败", str(r.errors),
+             str(r.warnings), str(r.pages) if r.pages is not None else "—", f"{r.seconds:.1f}")
+            for r in results]
+    widths = [max(_width(x) for x in col) for col in zip(head, *rows)]
+    right = (False, False, False, True, True, True, True)
+    lines = ["  ".join(_pad(c, w, r) for c, w, r in zip(line, widths, right)).rstrip()
+             for line in (head, *rows)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Progress:
+    """A bar on a terminal; one plain line per finished department when piped."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done = total, 0
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        if self.tty:
+            self._draw("")
+
+    def _draw(self, name: str) -> None:
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                          f"{name[:40]}\033[K")
+        self.stream.flush()
+
+    def advance(self, r: Result) -> None:
+        self.done += 1
+        if self.tty:
+            self._draw(Path(r.file).name)
+        else:
+            state = "成功" if r.ok else f"失败：{r.message}"
+            print(f"[{self.done}/{self.total}] {Path(r.file).name}：{state}（{r.errors} 个错误，"
+                  f"{r.warnings} 个警告，{r.seconds:.1f} 秒）", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>部门预算公开：{{ results|length }} 个部门</title>
+<style>
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em auto;
+       max-width: 64em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #ccc; padding: .3em .6em; }
+th { background: #f3f3f3; text-align: left; } td.num { text-align: right; }
+.failed { color: #b42318; } .ok { color: #1a7f37; } pre { white-space: pre-wrap; margin: 0; font-size: .85em; }
+</style></head>
+<body>
+<h1>部门预算公开：{{ results|length }} 个部门</h1>
+<p>成功 {{ ok }} 个，失败 {{ results|length - ok }} 个；用时 {{ "%.1f"|format(seconds) }} 秒（{{ jobs }} 个进程）。</p>
+<table>
+<thead><tr><th>部门</th><th>文件</th><th>状态</th><th>错误</th><th>警告</th><th>页数</th><th>秒</th><th>输出</th></tr></thead>
+<tbody>
+{% for r in results %}<tr>
+<td>{{ r.dept or "—" }}</td><td>{{ r.file_name }}</td>
+<td class="{{ r.status }}">{{ "成功" if r.ok else "失败" }}</td>
+<td class="num">{{ r.errors }}</td><td class="num">{{ r.warnings }}</td>
+<td class="num">{{ r.pages if r.pages is not none else "—" }}</td><td class="num">{{ "%.1f"|format(r.seconds) }}</td>
+<td>{% if r.ok %}{% for o in r.links %}<a href="{{ o.href }}">{{ o.label }}</a>{% if not loop.last %} · {% endif %}{% endfor %}
+{% else %}<pre>{{ r.message }}{% if r.first_errors %}
+{{ r.first_errors }}{% endif %}</pre>{% endif %}</td>
+</tr>
+{% endfor %}</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def render_index(results: list[Result], seconds: float, jobs: int) -> str:
+    from jinja2 import Environment, select_autoescape
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    rows = []
+    for r in results:
+        errors = [d["message"] for d in r.diagnostics if d.get("severity") == "error"][:5]
+        rows.append({**asdict(r), "ok": r.ok, "file_name": Path(r.file).name,
+                     "first_errors": "\n".join(errors),
+                     "links": [{"href": quote(o.replace(os.sep, "/")), "label": Path(o).suffix[1:].upper()}
+                               for o in r.outputs]})
+    return env.from_string(INDEX_TEMPLATE).render(
+        results=rows, ok=sum(r.ok for r in results), seconds=seconds, jobs=jobs)
+
+
+def summary_json(results: list[Result], seconds: float, jobs: int, out: Path) -> str:
+    return json.dumps({
+        "schema": JSON_SCHEMA_VERSION, "out": str(out), "jobs": jobs,
+        "seconds": round(seconds, 2), "ok": sum(r.ok for r in results),
+        "failed": sum(not r.ok for r in results),
+        "departments": [{k: v for k, v in asdict(r).items() if k != "report"} for r in results],
+    }, ensure_ascii=False, indent=2)
+
+
+# ---------------------------------------------------------------------------------- driver
+
+def build_many(paths: list[Path], out: Path, formats: list[str], jobs: int | None = None,
+               templates: Path | None = None, catalog: Path | None = None,
+               progress: Progress | None = None, pdfa: bool = False) -> list[Result]:
+    """Build every workbook in worker processes; results in the order of *paths*."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    results: dict[int, Result] = {}
+    args = (str(out), formats, str(templates) if templates else None,
+            str(catalog) if catalog else None, pdfa)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(build_one, str(p), *args): i for i, p in enumerate(paths)}
+        try:
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    res = fut.result()
+                except BrokenProcessPool:
+                    res = Result(file=str(paths[i]), stem=paths[i].stem,
+                                 message="工作进程异常退出（内存不足或崩溃）")
+                except Exception as exc:  # e.g. a result that cannot be pickled
+                    res = Result(file=str(paths[i]), stem=paths[i].stem,
+                                 message=f"内部错误（{type(exc).__name__}: {exc}）")
+                results[i] = res
+                if progress is not None:
+                    progress.advance(res)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return [results[i] for i in range(len(paths))]
+
+
+def run(args) -> int:
+    """`gongkai build` with a folder or several files."""
+    from .render.build import FORMATS
+    from .workbook.new import write_atomic
+    try:
+        paths = collect(args.file)
+    except BatchError as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return 2
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        print(f"gongkai: 不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）", file=sys.stderr)
+        return 2
+    pdfa = bool(getattr(args, "pdfa", False))
+    if pdfa and "pdf" not in formats:
+        print("gongkai: 参数错误：--pdfa 需要 --format 中包含 pdf", file=sys.stderr)
+        return 2
+    if args.jobs is not None and args.jobs < 1:
+        print("gongkai: --jobs 应为正整数", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(paths)))
+    print(f"生成 {len(paths)} 个部门的公开文件（{jobs} 个进程）→ {out}/", file=sys.stderr)
+    start = time.perf_counter()
+    progress = Progress(len(paths))
+    try:
+        results = build_many(paths, out, formats, jobs,
+                             Path(args.templates) if args.templates else None,
+                             Path(args.catalog) if args.catalog else None, progress, pdfa)
+    finally:
+        progress.close()
+    seconds = time.perf_counter() - start
+
+    print(summary_table(results))
+    for r in results:
+        if not r.ok:
+            print(f"\n{Path(r.file).name}：{r.message}（{r.errors} 个错误，{r.warnings} 个警告）")
+            if r.report:
+                print(r.report)
+    failed = sum(not r.ok for r in results)
+    print(f"\n{len(results)} 个部门：{len(results) - failed} 个成功，{failed} 个失败；"
+          f"用时 {seconds:.1f} 秒（{jobs} 个进程）")
+    write_atomic(out / "index.html", render_index(results, seconds, jobs).encode("utf-8"))
+    print(f"已生成：{out / 'index.html'}")
+    if args.report_json:
+        text = summary_json(results, seconds, jobs, out)
+        if args.report_json == "-":
+            print(text)
+        else:
+            write_atomic(Path(args.report_json), text.encode("utf-8"))
+            print(f"已生成：{args.report_json}")
+    return 1 if failed else 0
