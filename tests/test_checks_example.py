@@ -18,8 +18,7 @@ EXAMPLE_WARNINGS = {
     ("W-TEXT-002", "项目!M6"),    # 服务外包 项目概况 "2017年…2018年…"
     ("W-TEXT-002", "项目!M7"),    # 商贸流通 项目概况 "2011年10月…2014年3月"
     ("W-TEXT-002", "项目!S7"),    # 商贸流通 项目总目标 "到2022年"
-    # the default templates print 其他事项; the example has no such 说明文字
-    ("W-SLOT-001", "说明文字!A13"),
+    
 }
 
 

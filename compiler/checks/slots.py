@@ -17,11 +17,12 @@ rule("W-SLOT-003", W, "说明文字", "说明文字的键重复", "每个键只�
 EMPTY_TABLE_PREFIX = "空表说明:"
 
 
-def template_keys(ctx: Context) -> list[str] | None:
-    """The keys the templates declare ([slots] keys = [...]), or None when they declare none."""
+def template_keys(ctx: Context, which: str = "keys") -> list[str] | None:
+    """The keys the templates declare ([slots] keys = [...] are needed, optional = [...] may
+    be filled), or None when they declare none."""
     if ctx.config is None:
         return None
-    keys = ctx.config.data.get("slots", {}).get("keys")
+    keys = ctx.config.data.get("slots", {}).get(which)
     return None if keys is None else [str(k) for k in keys]
 
 
@@ -36,10 +37,11 @@ def check(ctx: Context) -> None:
     keys = template_keys(ctx)
     if keys is None:
         return
+    known = keys + (template_keys(ctx, "optional") or [])
     for t in first.values():
-        if t.key in keys or t.key.startswith(EMPTY_TABLE_PREFIX):
+        if t.key in known or t.key.startswith(EMPTY_TABLE_PREFIX):
             continue
-        close = difflib.get_close_matches(t.key, keys, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(t.key, known, n=1, cutoff=0.6)
         guess = f"；是否为“{close[0]}”？" if close else ""
         ctx.add("W-SLOT-002", f"键“{t.key}”没有被任何模板使用{guess}", t, "key")
     if ctx.incomplete("说明文字"):
