@@ -57,6 +57,25 @@ def _fill_slots(data: dict) -> None:
 _fill_slots(SMALL)
 
 
+def published(name: str) -> list[dict]:
+    """Rows of a published table of the seed (tests/fixtures/published/<name>)."""
+    import csv
+    with (FIXTURES / "published" / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def example_views():
+    """The example checked and derived in-process: (budget, catalog, views)."""
+    from compiler.catalogs import load_catalog
+    from compiler.config import load_config
+    from compiler.derive import derive
+    from compiler.pipeline import check_workbook
+    checked = check_workbook(EXAMPLE)
+    assert checked.exit_status == 0
+    catalog = load_catalog(checked.budget.info.year)
+    return checked.budget, catalog, derive(checked.budget, catalog, load_config())
+
+
 def write_small(path: Path, data: dict | None = None) -> Path:
     build_workbook(data=data or SMALL).save(path)
     return path

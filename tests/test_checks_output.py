@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
 
 from checks_support import cells, check, example, found  # noqa: F401
 from compiler.catalogs import PACKAGE_DIR

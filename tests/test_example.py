@@ -2,7 +2,6 @@
 except the differences listed in docs/example-notes.md (each encoded here explicitly)."""
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from decimal import Decimal
 
@@ -10,14 +9,8 @@ import pytest
 
 from compiler.diagnostics import Report
 from compiler.load import load
-from conftest import EXAMPLE, FIXTURES, ROOT, run_cli
+from conftest import EXAMPLE, ROOT, published, run_cli
 
-PUB = FIXTURES / "published"
-
-
-def rows(name):
-    with (PUB / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +53,7 @@ def test_table3_units_and_function_rows(budget):
             else:
                 s["proj"] += ln.amount
     checked = 0
-    for r in rows("table3_expense.csv"):
+    for r in published("table3_expense.csv"):
         key = {"total": "total", "unit": r["unit_code"]}.get(
             r["level"], f"{r['unit_code']}/{r['func_class']}{r['func_kuan']}{r['func_xiang']}")
         s = sums[key]
@@ -85,8 +78,7 @@ def test_table6_economic_rows_both_columns(budget):
             sub[ln.econ] += ln.amount
             if ln.is_fiscal:
                 fiscal[ln.econ] += ln.amount
-    published = rows("table6_basic.csv")
-    for r in published:
+    for r in published("table6_basic.csv"):
         if r["level"] == "total":
             assert sum(sub.values()) == Decimal(r["gpb_subtotal"])
             assert sum(fiscal.values()) == Decimal(r["gpb_fiscal_appropriation"])

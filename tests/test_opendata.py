@@ -13,25 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from compiler.catalogs import load_catalog
-from compiler.config import load_config
-from compiler.derive import derive
 from compiler.pipeline import check_workbook
 from compiler.render.build import build_outputs
 from compiler.render.opendata import (LINE_FIELDS, flat_labels, package_name, render_data,
                                       write_folder_atomic)
-from conftest import EXAMPLE
+from conftest import EXAMPLE, example_views
 
 STEM = EXAMPLE.stem
 
 
 @pytest.fixture(scope="module")
 def example():
-    checked = check_workbook(EXAMPLE)
-    assert checked.exit_status == 0
-    budget = checked.budget
-    catalog = load_catalog(budget.info.year)
-    return budget, catalog, derive(budget, catalog, load_config())
+    return example_views()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from pathlib import Path
 from msoffcrypto.format.ooxml import OOXMLFile
 import pytest
 import xlwt
-from openpyxl.comments import Comment
 
 from conftest import mutate, run_cli, write_small
 

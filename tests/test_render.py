@@ -2,19 +2,16 @@
 tables, narrative 万元 against table figures, determinism, overrides, escaping."""
 from __future__ import annotations
 
-import csv
 import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from compiler.render.format import largest_remainder, wan, yuan
-from conftest import EXAMPLE, FIXTURES, mutate, run_cli
+from compiler.render.format import largest_remainder, yuan
+from conftest import EXAMPLE, mutate, published, run_cli
 
-PUB = FIXTURES / "published"
 
 
 class Sections(HTMLParser):
@@ -64,11 +61,6 @@ def built(tmp_path_factory):
     p.feed(html)
     return {"out": out, "html": html, "cells": p.cells, "text": "".join(p.text),
             "json": json.loads((out / f"{EXAMPLE.stem}.json").read_text(encoding="utf-8"))}
-
-
-def published(name):
-    with (PUB / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 AMOUNT_COLS = ("total", "basic_subtotal", "basic_wages", "basic_household", "basic_goods_services",

@@ -7,7 +7,6 @@ published and the derived figures — never as a tolerance.
 """
 from __future__ import annotations
 
-import csv
 import time
 from decimal import Decimal
 
@@ -18,15 +17,9 @@ from compiler.config import load_config
 from compiler.derive.tables import derive_tables, project_amounts
 from compiler.diagnostics import Report
 from compiler.load import load
-from conftest import EXAMPLE, FIXTURES
+from conftest import EXAMPLE, published
 
-PUB = FIXTURES / "published"
 D = Decimal
-
-
-def published(name: str) -> list[dict]:
-    with (PUB / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")

@@ -16,25 +16,18 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
-from compiler.catalogs import load_catalog
-from compiler.config import load_config
-from compiler.derive import derive
-from compiler.pipeline import check_workbook
 from compiler.render.build import build_outputs, meta_date
 from compiler.render.opendata import flat_labels
 from compiler.render.xlsx import (SHEET_NAME_MAX, clean_sheet_name, place, sheet_names,
                                   unique_sheet_name)
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, run_cli, example_views
 
 STEM = EXAMPLE.stem
 
 
 @pytest.fixture(scope="module")
 def example():
-    checked = check_workbook(EXAMPLE)
-    assert checked.exit_status == 0
-    budget = checked.budget
-    views = derive(budget, load_catalog(budget.info.year), load_config())
+    budget, _, views = example_views()
     return budget, views
 
 

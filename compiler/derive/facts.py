@@ -25,7 +25,6 @@ def _date_cn(d) -> str | None:
 
 def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     info, lines = budget.info, budget.lines
-    units = {u.code: u for u in budget.units}
     gpb = fg.general(lines)
     basic = [ln for ln in lines if ln.is_basic]
     project = [ln for ln in lines if not ln.is_basic]

@@ -6,7 +6,7 @@ published 附表 have multi-row headers, and the 绩效目标表 are forms). Amo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Union
 

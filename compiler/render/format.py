@@ -73,4 +73,14 @@ def largest_remainder(parts: dict, total=None, places: int = 2) -> dict:
     return {k: (Decimal(n) * unit).quantize(unit) for k, n in floors.items()}
 
 
+def cell_text(value, kind: str | None = None, blank_zero: bool = False) -> str:
+    """How a Table IR cell reads, in every back end: amounts in 元 with separators, quantities
+    as plain numbers, text as is."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if kind == "number" else yuan(value, blank_zero=blank_zero)
+    return str(value)
+
+
 FILTERS = {"yuan": yuan, "wan": wan, "pct": pct, "change": change}

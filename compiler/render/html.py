@@ -10,7 +10,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..config import Config, fill
 from ..derive import Views
-from .format import FILTERS, yuan
+from .format import FILTERS, cell_text
 
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -34,14 +34,7 @@ def cellkind(cell, column) -> str:
 
 
 def cellvalue(cell, column, table) -> str:
-    v = cell.value
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        if column is not None and column.kind == "number":
-            return f"{v.normalize():f}"
-        return yuan(v, blank_zero=table.blank_zero)
-    return v
+    return cell_text(cell.value, getattr(column, "kind", None), table.blank_zero)
 
 
 def environment(config: Config) -> Environment:

@@ -31,6 +31,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..derive import Views
 from ..derive.table import Cell, Column, Table
 from ..workbook.new import deterministic_bytes
+from .format import cell_text
 
 FONT_NAME = "宋体"
 BODY_PT = 10
@@ -96,14 +97,7 @@ def line_count(text: str, width: float) -> int:
 
 
 def display(cell: Cell, column: Column | None) -> str:
-    v = cell.value
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        if column is not None and column.kind == "number":
-            return f"{v.normalize():f}"
-        return f"{v:,.2f}" if has_cents(v) else f"{int(v):,}"
-    return str(v)
+    return cell_text(cell.value, getattr(column, "kind", None))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ this one table, so they cannot disagree about a sheet name, a header or an enume
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
