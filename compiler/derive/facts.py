@@ -134,15 +134,11 @@ def ln_name(budget: Budget, code: str) -> str:
 def main_projects_table(budget: Budget, config: Config):
     """第二部分 二(三) 主要项目: projects by unit with their derived amounts (元)."""
     from .table import Cell, Column, Row, Table
-    amounts: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for ln in budget.lines:
-        if ln.project:
-            a = amounts[ln.project]
-            a["total"] += ln.amount
-            if ln.source == "财政拨款":
-                a["general"] += ln.amount
-            if ln.source == "政府性基金预算":
-                a["fund"] += ln.amount
+    from .tables import project_amounts
+    totals, general, fund = (project_amounts(budget), project_amounts(budget, "财政拨款"),
+                             project_amounts(budget, "政府性基金预算"))
+    amounts = {name: {"total": totals[name], "general": general.get(name, ZERO),
+                      "fund": fund.get(name, ZERO)} for name in totals}
     cols = (Column("unit_code", "单位代码", "code", 1.2), Column("name", "单位名称（项目名称）", "text", 4),
             Column("total", "小计", "money", 1.6), Column("general", "其中：公共财政拨款", "money", 1.6),
             Column("fund", "其中：政府性基金", "money", 1.6))
