@@ -55,7 +55,7 @@ def main() -> None:
     formats = [f for f in args.format.split(",") if f]
     print(f"# {args.n} copies of {EXAMPLE.name}, format {','.join(formats)}; "
           f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, "
-          f"{platform.machine()}")
+          f"{platform.machine()}; load average before {os.getloadavg()[0]:.1f}")
     print("| workers | workbooks | seconds | workbooks/s | speed-up |")
     print("|---:|---:|---:|---:|---:|")
     base = None
@@ -64,6 +64,8 @@ def main() -> None:
         base = base or best
         print(f"| {jobs} | {args.n} | {best:.2f} | {args.n / best:.2f} | {base / best:.2f}× |",
               flush=True)
+    print(f"# load average after {os.getloadavg()[0]:.1f} (other processes share the CPUs: "
+          "compare runs only on a quiet machine)")
 
 
 if __name__ == "__main__":

@@ -139,11 +139,6 @@ class Diff:
         return not (self.lines or self.procurement or self.tables or self.texts or self.facts
                     or self.year_a != self.year_b)
 
-    @property
-    def count(self) -> int:
-        return (len(self.lines) + len(self.procurement) + sum(len(t.rows) or 1 for t in self.tables)
-                + len(self.texts) + len(self.facts))
-
     def as_dict(self) -> dict:
         return {"schema": JSON_SCHEMA_VERSION, "a": self.a, "b": self.b,
                 "year_a": self.year_a, "year_b": self.year_b, "identical": self.identical,
@@ -520,9 +515,9 @@ def format_text(d: Diff) -> str:
         out.append("两个工作簿相同：金额、附表、文字和正文数字都没有变化。")
         return "\n".join(out)
 
-    def rows(items: list[RowChange], indent: str) -> None:
-        for r in items:
-            out.append(f"{indent}{MARK[r.status]} {r.label} [{r.key}]" + (
+    def rows(items: list[RowChange], indent: str, keys: bool = True) -> None:
+        for r in items:  # the key is shown where the label does not already spell it out
+            out.append(f"{indent}{MARK[r.status]} {r.label}" + (f" [{r.key}]" if keys else "") + (
                 f"（{STATUS[r.status]}）" if r.status != "changed" else ""))
             for a in r.amounts:
                 out.append(f"{indent}    {describe(a)}")
@@ -531,10 +526,10 @@ def format_text(d: Diff) -> str:
         out.append("\n一、录入的金额")
         if d.lines:
             out.append("  支出明细（按分类汇总）")
-            rows(d.lines, "    ")
+            rows(d.lines, "    ", keys=False)
         if d.procurement:
             out.append("  政府采购")
-            rows(d.procurement, "    ")
+            rows(d.procurement, "    ", keys=False)
     if d.tables:
         out.append("\n二、附表")
         for t in d.tables:
