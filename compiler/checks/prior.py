@@ -21,7 +21,9 @@ EMPTY_REASONS = re.compile(r"^[\s\-—－_/／.。、…无略暂缺同上见上
 
 def check(ctx: Context) -> None:
     threshold = ctx.config.prior_change_threshold if ctx.config is not None else 0
-    lines_complete = not ctx.incomplete("支出明细")
+    # A workbook with no lines at all is a draft (e.g. fresh from `gongkai rollover`): there is
+    # no current figure to explain yet, so only the reasons' wording is checked.
+    lines_complete = not ctx.incomplete("支出明细") and bool(ctx.budget.lines)
     seen: dict[str, object] = {}
     for row in ctx.budget.prior:
         if row.item in seen:
