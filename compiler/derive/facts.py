@@ -35,6 +35,8 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     project_cat = {p.name: p.category for p in budget.projects}
     groups = {key: total(ln for ln in basic if fg.basic_group(ln.econ) == key)
               for key, _, _ in fg.BASIC_GROUPS}
+    # basic lines outside the four groups (e.g. 399 其他支出): shown, so parts add up to the whole
+    groups["other"] = total(ln for ln in basic if fg.basic_group(ln.econ) is None)
     by_category = {c: total(ln for ln in project if project_cat.get(ln.project) == c)
                    for c in fg.PROJECT_CATEGORIES}
 
@@ -48,7 +50,7 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     # 一般公共预算支出 by use, with shares (basic groups, then project categories)
     gpb_basic = [ln for ln in gpb if ln.is_basic]
     gpb_parts = [{"name": label, "amount": total(ln for ln in gpb_basic if fg.basic_group(ln.econ) == key)}
-                 for key, label, _ in fg.BASIC_GROUPS]
+                 for key, label, _ in (*fg.BASIC_GROUPS, (None, fg.OTHER_LABEL, ()))]
     gpb_parts += [{"name": c, "amount": total(ln for ln in gpb if not ln.is_basic
                                               and project_cat.get(ln.project) == c)}
                   for c in fg.PROJECT_CATEGORIES]

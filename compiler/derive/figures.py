@@ -18,6 +18,7 @@ BASIC_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("goods", "商品服务支出", ("302",)),
     ("capital", "资本性支出", ("310", "309")),
 )
+OTHER_LABEL = "其他支出"           # basic spending outside the four groups (e.g. 399)
 PERSONNEL = ("301", "303")         # 人员经费
 PUBLIC = ("302", "310", "309")     # 公用经费
 
