@@ -54,6 +54,19 @@ def cmd_check(args) -> int:
     status = checked.exit_status
     if status == 0 and args.strict and checked.report.warnings:
         status = 1
+    if args.annotate and not checked.report.fatal:
+        from .annotate import AnnotateError, annotate
+        out = Path(args.annotate)
+        if out.suffix.lower() != ".xlsx":
+            print(f"gongkai: --annotate 的文件名应以 .xlsx 结尾：{out}", file=sys.stderr)
+            return 2
+        try:
+            done = annotate(path, checked.report, out)
+        except AnnotateError as exc:
+            print(f"gongkai: {exc}", file=sys.stderr)
+            return 2
+        # on stderr, so --format json stays parseable
+        print(f"已写入标注的工作簿：{out}（{done.cells} 个单元格标色并附批注）", file=sys.stderr)
     return status
 
 
@@ -144,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="有警告也以状态 1 退出")
     c.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
     c.add_argument("--templates", metavar="DIR", help="按该模板文件夹检查说明文字的键和阈值（同 build）")
+    c.add_argument("--annotate", metavar="OUT.xlsx",
+                   help="另存一份标注的工作簿：问题单元格标红（错误）或标黄（警告）并附批注（原文件不变）")
     c.set_defaults(func=cmd_check)
 
     b = sub.add_parser("build", help="检查并生成公开文件（HTML、JSON、PDF）")
@@ -175,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
     df.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
     df.set_defaults(func=lambda a: __import__("compiler.diff", fromlist=["run"]).run(a))
+
+    s = sub.add_parser("serve", help="启动本机网页：新建、检查并生成、下一年度、比较")
+    s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    s.add_argument("--port", type=int, default=8765, help="端口（默认 8765）")
+    s.add_argument("--open", action="store_true", help="启动后在浏览器中打开")
+    s.set_defaults(func=lambda a: __import__("compiler.web", fromlist=["serve"]).serve(
+        a.host, a.port, a.open))
 
     d = sub.add_parser("doctor", help="检查字体：是否已安装，能否显示工作簿中的每个字")
     d.add_argument("file", nargs="?", help="工作簿 .xlsx（可选）")

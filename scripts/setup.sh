@@ -15,6 +15,7 @@ if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then need_pkgs+=(libpang
 if [ "${GONGKAI_TEST_TOOLS:-0}" = 1 ]; then   # extra tools the test suite uses
   command -v soffice >/dev/null || need_pkgs+=(libreoffice-calc-nogui)
   command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
+  command -v chromium >/dev/null || need_pkgs+=(chromium)   # the web page's browser test (Playwright drives it)
 fi
 if ! "$PY" -m venv --help >/dev/null 2>&1; then need_pkgs+=(python3-venv); fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
