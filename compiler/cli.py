@@ -119,7 +119,7 @@ def cmd_doctor(args) -> int:
                   "Debian/Ubuntu：apt-get install fonts-noto-cjk")
     if args.file:
         from .pipeline import check_workbook
-        from .render.build import BuildError, render_text
+        from .render.build import render_text
         path = Path(args.file)
         checked = check_workbook(path)
         if checked.exit_status != 0:
