@@ -85,10 +85,11 @@ def test_check_and_generate_in_chromium(server, page, tmp_path):
     page.goto(base + "/")
     page.get_by_role("link", name="检查并生成").first.click()
     page.set_input_files("input[type=file]", str(EXAMPLE))
-    assert "zhengzhou-commerce-2020.xlsx" in page.locator(".drop-file").inner_text()
+    # the name is shown by a change handler: wait for it rather than read at once (raced in CI)
+    sync_api.expect(page.locator(".drop-file")).to_contain_text("zhengzhou-commerce-2020.xlsx")
     page.get_by_role("button", name="开始检查").click()
     page.wait_for_url("**/job/*")
-    assert "没有错误，公开文件已生成" in page.locator(".status").inner_text()
+    sync_api.expect(page.locator(".status")).to_contain_text("没有错误，公开文件已生成")
     frame = page.frame_locator("iframe.doc")
     frame.locator("h1").first.wait_for()
     assert "郑州市商务局" in frame.locator("h1").first.inner_text()
@@ -107,7 +108,7 @@ def test_check_and_generate_in_chromium(server, page, tmp_path):
     with page.expect_navigation():
         drop_file(page, "[data-drop]", broken)  # the drop zone submits the form itself
     page.wait_for_url("**/job/*")
-    assert "发现 1 个错误" in page.locator(".status").inner_text()
+    sync_api.expect(page.locator(".status")).to_contain_text("发现 1 个错误")
     cell = page.locator("td.loc", has_text="支出明细!H5")
     assert cell.count() == 1 and cell.is_visible()
     row = page.locator("tr", has=cell)
