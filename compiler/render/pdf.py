@@ -9,6 +9,7 @@ Determinism: metadata dates come from the workbook (or SOURCE_DATE_EPOCH), never
 """
 from __future__ import annotations
 
+import gc
 import html as htmlmod
 import re
 from pathlib import Path
@@ -77,6 +78,7 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
     logger = logging.getLogger("weasyprint")
     previous = logger.level
     logger.setLevel(logging.ERROR)  # refused fetches are reported by us, in Chinese
+    gc_state = _fewer_gc_passes()
     try:
         document = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
                         url_fetcher=safe_fetcher(config.template_dirs, refused))
@@ -90,10 +92,30 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
         pdf = b""
     finally:
         logger.setLevel(previous)
+        _restore_gc(gc_state)
     if refused:
         raise BuildError("文档试图读取模板文件夹以外的资源，已拒绝，未生成 PDF："
                          + "、".join(sorted(set(refused))[:5]))
     return pdf
+
+
+def _fewer_gc_passes() -> tuple[int, ...]:
+    """WeasyPrint allocates hundreds of thousands of small objects (boxes, computed styles,
+    Pango wrappers) and CPython's cyclic GC, at its default thresholds, rescans them again and
+    again. Freezing the objects that exist before printing and collecting the young generation
+    every 10,000 allocations instead of every 700 cuts the CPU time of `gongkai build --format
+    pdf` by about 20 % (example) and 14 % (10× workbook), with byte-identical output and the
+    same peak memory (docs/performance.md). Undone by _restore_gc."""
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
+    return threshold
+
+
+def _restore_gc(threshold: tuple[int, ...]) -> None:
+    gc.set_threshold(*threshold)
+    gc.unfreeze()
 
 
 def _locate(budget, chars: list[str]) -> dict[str, str]:
