@@ -2,7 +2,10 @@
 profiler overhead). WeasyPrint's HTML.render() is replayed step by step with its own
 (internal, version 70) functions, so the phases add up to the real build.
 
-    .venv/bin/python benchmarks/phases.py [WORKBOOK] [--profile OUT.prof]
+    .venv/bin/python benchmarks/phases.py [WORKBOOK] [--profile OUT.prof] [--default-gc]
+
+The WeasyPrint phases run with the GC setting render_pdf uses (compiler.render.pdf.
+_fewer_gc_passes); --default-gc measures them with Python's default thresholds instead.
 
 --profile also writes a cProfile of the WeasyPrint part (render + write_pdf) for
 `python -m pstats` or snakeviz; profiled times are ~1.5× the real ones.
@@ -19,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 EXAMPLE = ROOT / "inputs" / "zhengzhou-commerce-2020.xlsx"
 
 
-def phases(workbook: Path) -> list[tuple[str, float]]:
+def phases(workbook: Path, default_gc: bool = False) -> list[tuple[str, float]]:
     clock = time.perf_counter
     out: list[tuple[str, float]] = []
 
@@ -35,7 +38,12 @@ def phases(workbook: Path) -> list[tuple[str, float]]:
     from compiler.pipeline import check_workbook
     from compiler.render.build import meta_date
     from compiler.render.html import render_html
-    from compiler.render.pdf import safe_fetcher, visible_text
+    from compiler.render.pdf import (
+        _fewer_gc_passes,
+        _restore_gc,
+        safe_fetcher,
+        visible_text,
+    )
     t = lap("import gongkai", t)
     checked = check_workbook(workbook)
     t = lap("read + check workbook", t)
@@ -59,6 +67,7 @@ def phases(workbook: Path) -> list[tuple[str, float]]:
     from weasyprint.text.fonts import FontConfiguration
     t = lap(f"import WeasyPrint {weasyprint.__version__}", t)
     refused: list[str] = []
+    gc_state = None if default_gc else _fewer_gc_passes()  # as render_pdf does
     doc = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
                url_fetcher=safe_fetcher(config.template_dirs, refused))
     t = lap("parse HTML (tinyhtml5)", t)
@@ -78,6 +87,8 @@ def phases(workbook: Path) -> list[tuple[str, float]]:
     rendering._html = doc
     pdf = rendering.write_pdf(uncompressed_pdf=False)
     lap(f"draw + write PDF ({len(pdf) // 1024} KiB)", t)
+    if gc_state is not None:
+        _restore_gc(gc_state)
     return out
 
 
@@ -85,8 +96,10 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("workbook", nargs="?", type=Path, default=EXAMPLE)
     p.add_argument("--profile", type=Path, help="also write a cProfile of render + write_pdf")
+    p.add_argument("--default-gc", action="store_true",
+                   help="Python's default GC thresholds (render_pdf freezes the heap and raises them)")
     args = p.parse_args()
-    result = phases(args.workbook)
+    result = phases(args.workbook, args.default_gc)
     total = sum(s for _, s in result)
     for label, seconds in result:
         print(f"{seconds:7.2f} s  {100 * seconds / total:5.1f} %  {label}")
@@ -98,6 +111,8 @@ def main() -> None:
 def profile(workbook: Path, out: Path) -> None:
     import cProfile
 
+    from weasyprint import HTML
+
     from compiler.catalogs import load_catalog
     from compiler.config import load_config
     from compiler.derive import derive
@@ -105,7 +120,6 @@ def profile(workbook: Path, out: Path) -> None:
     from compiler.render.build import meta_date
     from compiler.render.html import render_html
     from compiler.render.pdf import safe_fetcher
-    from weasyprint import HTML
     checked = check_workbook(workbook)
     config = load_config(None)
     views = derive(checked.budget, load_catalog(checked.budget.info.year, None), config)

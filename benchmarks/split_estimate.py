@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from experiments import EXAMPLE, WORKER, html_for  # noqa: E402
+from experiments import EXAMPLE, WORKER, html_for
 
 
 def split(html: str, parts: int) -> list[str]:

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "inputs"))
 
-from build_example import read_source  # noqa: E402  (inputs/build_example.py)
+from build_example import read_source
 
-from compiler.workbook.new import build_workbook, save_atomic  # noqa: E402
+from compiler.workbook.new import build_workbook, save_atomic
 
 
 def _unit(code: str, k: int) -> str:
