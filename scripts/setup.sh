@@ -33,4 +33,4 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
 mkdir -p out
-.venv/bin/gongkai build inputs/zhengzhou-commerce-2020.xlsx -o out
+.venv/bin/gongkai build inputs/zhengzhou-commerce-2020.xlsx -o out --format html,json,pdf

@@ -84,6 +84,7 @@ def test_check_and_generate_in_chromium(server, page, tmp_path):
     # a clean workbook: the document is shown, the PDF arrives in the background
     page.goto(base + "/")
     page.get_by_role("link", name="检查并生成").first.click()
+    page.wait_for_load_state("load")  # the page's script enhances the file input on load
     page.set_input_files("input[type=file]", str(EXAMPLE))
     # the name is shown by a change handler: wait for it rather than read at once (raced in CI)
     sync_api.expect(page.locator(".drop-file")).to_contain_text("zhengzhou-commerce-2020.xlsx")

@@ -67,8 +67,8 @@
     input.parentNode.insertBefore(pick, input);
     input.tabIndex = -1;
     input.classList.add("enhanced");
-    zone.querySelector(".drop-file").textContent = "尚未选择文件";
-    zone.querySelector(".drop-file").classList.add("none");
+    // a file may already be chosen (picked before this script ran, or restored on "back")
+    showFile(zone);
     input.addEventListener("change", function () { showFile(zone); });
     ["dragenter", "dragover"].forEach(function (ev) {
       zone.addEventListener(ev, function (e) {
