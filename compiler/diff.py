@@ -485,7 +485,7 @@ def describe(a: Amount) -> str:
 
 
 def fact_change(f: FactChange) -> str:
-    """'275,565,673 → 275,615,673（+50,000，+0.02%）'; shares in 个百分点."""
+    """'1,234,567 → 1,284,567（+50,000，+4.05%）'; shares in 个百分点."""
     share = f.key.endswith(".share")
 
     def show(v):

@@ -64,7 +64,7 @@ PROJECT_KEYS: dict[str, str] = dict(zip(PROJECT_CATEGORIES, (
 assert len(PROJECT_KEYS) == len(PROJECT_CATEGORIES) == 4
 PROJECT_FALLBACK = "proj_other"   # a line whose project is unknown (an error the checks report)
 
-# column widths (relative): a 3-digit code, a Chinese name, an amount like 275,565,673
+# column widths (relative): a 3-digit code, a Chinese name, an amount like 123,456,789
 W_CODE, W_NAME, W_MONEY, W_TEXT = 0.75, 4.4, 2.1, 2.5
 
 

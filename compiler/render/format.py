@@ -20,7 +20,7 @@ def _dec(value) -> Decimal:
 
 
 def yuan(value, blank_zero: bool = False) -> str:
-    """275565673 -> '275,565,673'; 12.5 -> '12.50'; 0 -> '0' (or '' in tables)."""
+    """1234567 -> '1,234,567'; 12.5 -> '12.50'; 0 -> '0' (or '' in tables)."""
     if value is None:
         return ""
     d = _dec(value)
@@ -37,7 +37,7 @@ def to_wan(value) -> Decimal:
 
 
 def wan(value) -> str:
-    """275565673 -> '27556.57' (万元, no separators, as the narrative prints them)."""
+    """1234567 -> '123.46' (万元, no separators, as the narrative prints them)."""
     return f"{to_wan(value)}"
 
 
