@@ -62,10 +62,15 @@ def shift_date(d: date | None, years: int) -> date | None:
         return d.replace(year=d.year + years, day=28)
 
 
+ANCHOR_BEFORE = re.compile(r"(从|自)\s*$")
+ANCHOR_AFTER = re.compile(r"\s*年\s*(起|以来|开始)")
+
+
 def shift_years(text: str, old_year: int, new_year: int) -> str:
     """Move the budget year and its 上年 in one pass (never 2019→2020→2021):
     old_year → new_year, old_year−1 → new_year−1, where followed by 年 (spaces allowed),
-    not touching other digits and not inside 《…》."""
+    not touching other digits, not inside 《…》, and not where the year anchors a past event
+    (“从2019年起”, “自2019年以来”, “2019年开始”): that date does not move with the budget."""
     if not text:
         return text
     mapping = {str(old_year): str(new_year), str(old_year - 1): str(new_year - 1)}
@@ -74,6 +79,8 @@ def shift_years(text: str, old_year: int, new_year: int) -> str:
 
     def repl(m: re.Match) -> str:
         if any(a < m.start() < b for a, b in titles):
+            return m.group(0)
+        if ANCHOR_BEFORE.search(text[:m.start()]) or ANCHOR_AFTER.match(text, m.end()):
             return m.group(0)
         return mapping[m.group(1)]
 

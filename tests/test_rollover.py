@@ -67,7 +67,7 @@ def test_rollover_clears_lines_and_moves_the_year(old, tmp_path):
     assert r.returncode == 0, r.stderr
     assert old.read_bytes() == before                         # OLD is never written
     assert "已生成 2021 年度工作簿" in r.stdout
-    assert "3 处，请逐一核对" in r.stdout                      # texts whose years moved
+    assert "2 处，请逐一核对" in r.stdout                      # texts whose years moved (not 从2019年起)
     checked_old, v_old = views(old)
     checked, v = views(new)
     b = checked.budget
@@ -97,7 +97,8 @@ def test_rollover_clears_lines_and_moves_the_year(old, tmp_path):
     old_texts = {t.key: t.text for t in o.texts}
     new_texts = {t.key: t.text for t in b.texts}
     assert new_texts["专项转移支付情况"] == old_texts["专项转移支付情况"].replace("2020年", "2021年")
-    assert "财预〔2017〕98号" in new_texts["经济分类说明"] and "从2019年起" not in new_texts["经济分类说明"]
+    # a year that anchors a past event stays: the reform began “从2019年起” whatever the budget year
+    assert "财预〔2017〕98号" in new_texts["经济分类说明"] and "从2019年起" in new_texts["经济分类说明"]
     # checks: a draft with no lines yet passes (no current figure to explain yet)
     assert not checked.report.errors, [(d.code, d.location) for d in checked.report.errors]
     assert checked.exit_status == 0
@@ -225,3 +226,11 @@ def test_shift_date_leap_day():
     assert shift_date(date(2020, 2, 29), 1) == date(2021, 2, 28)
     assert shift_date(date(2019, 12, 31), 1) == date(2020, 12, 31)
     assert shift_date(None, 1) is None
+
+
+def test_shift_years_moves_budget_years_not_past_anchors():
+    from compiler.rollover import shift_years
+    assert shift_years("2020年预计需安排资金，2019年度课题", 2020, 2021) == "2021年预计需安排资金，2020年度课题"
+    assert shift_years("从2019年起全面实施；自2019年以来；2019年开始试点", 2020, 2021) == \
+        "从2019年起全面实施；自2019年以来；2019年开始试点"
+    assert shift_years("《2020年工作要点》与 20201 年", 2020, 2021) == "《2020年工作要点》与 20201 年"
