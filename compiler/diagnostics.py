@@ -122,7 +122,9 @@ class Diagnostic:
 
 
 def money_str(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+    """Amounts in messages read as in the tables: 1,234,567 or 1,234.50 (one formatter)."""
+    from .render.format import yuan
+    return None if value is None else yuan(value)
 
 
 class Report:
