@@ -213,6 +213,17 @@ def fiscal_model(year: int) -> dict:
     def attr(source: str, **more) -> dict:
         return {"source": source, "resource": LINES, **more}
 
+    def levels(kind: str, prefix: str, names: tuple[str, ...]) -> dict:
+        """A hierarchical classification: code and name columns per level (类/款/项)."""
+        label = {"class": "类", "kuan": "款", "xiang": "项"}
+        attributes: dict = {}
+        for i, lvl in enumerate(names):
+            parent = {"parent": f"{names[i - 1]}_code"} if i else {}
+            attributes[f"{lvl}_code"] = attr(f"{prefix}{label[lvl]}编码", **parent)
+            attributes[f"{lvl}_name"] = attr(f"{prefix}{label[lvl]}名称", labelfor=f"{lvl}_code")
+        return {"dimensionType": "classification", "classificationType": kind,
+                "primaryKey": [f"{names[-1]}_code"], "attributes": attributes}
+
     return {
         "measures": {"amount": {"source": "金额", "resource": LINES, "currency": CURRENCY,
                                 "factor": 1, "direction": "expenditure", "phase": "proposed"}},
@@ -222,32 +233,9 @@ def fiscal_model(year: int) -> dict:
                 "primaryKey": ["unit_code"],
                 "attributes": {"unit_code": attr("单位编码"),
                                "unit_name": attr("单位名称", labelfor="unit_code")}},
-            "functional-classification": {
-                "dimensionType": "classification", "classificationType": "functional",
-                "primaryKey": ["xiang_code"],
-                "attributes": {
-                    "class_code": attr("功能分类类编码"),
-                    "class_name": attr("功能分类类名称", labelfor="class_code"),
-                    "kuan_code": attr("功能分类款编码", parent="class_code"),
-                    "kuan_name": attr("功能分类款名称", labelfor="kuan_code"),
-                    "xiang_code": attr("功能分类项编码", parent="kuan_code"),
-                    "xiang_name": attr("功能分类项名称", labelfor="xiang_code")}},
-            "economic-classification": {
-                "dimensionType": "classification", "classificationType": "economic",
-                "primaryKey": ["kuan_code"],
-                "attributes": {
-                    "class_code": attr("部门经济分类类编码"),
-                    "class_name": attr("部门经济分类类名称", labelfor="class_code"),
-                    "kuan_code": attr("部门经济分类款编码", parent="class_code"),
-                    "kuan_name": attr("部门经济分类款名称", labelfor="kuan_code")}},
-            "government-economic-classification": {
-                "dimensionType": "classification", "classificationType": "economic",
-                "primaryKey": ["kuan_code"],
-                "attributes": {
-                    "class_code": attr("政府经济分类类编码"),
-                    "class_name": attr("政府经济分类类名称", labelfor="class_code"),
-                    "kuan_code": attr("政府经济分类款编码", parent="class_code"),
-                    "kuan_name": attr("政府经济分类款名称", labelfor="kuan_code")}},
+            "functional-classification": levels("functional", "功能分类", ("class", "kuan", "xiang")),
+            "economic-classification": levels("economic", "部门经济分类", ("class", "kuan")),
+            "government-economic-classification": levels("economic", "政府经济分类", ("class", "kuan")),
             "project": {"dimensionType": "activity", "primaryKey": ["name"],
                         "attributes": {"name": attr("项目名称"), "category": attr("项目类别")}},
             "expense-type": {"dimensionType": "other", "primaryKey": ["type"],
