@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .resources import example_workbook
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "zhengzhou-commerce-2020.xlsx"
+EXAMPLE = example_workbook()
 
 
 class ChineseParser(argparse.ArgumentParser):

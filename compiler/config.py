@@ -7,7 +7,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from .resources import templates_root
+
+DEFAULT_TEMPLATES = templates_root()
 CONFIG_FILE = "document.toml"
 
 

@@ -22,9 +22,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from ..resources import catalogs_root
+
 __all__ = ["Catalog", "CatalogError", "load_catalog", "unit_class", "TABLES", "LEVELS"]
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = catalogs_root()
 
 FUNC_FILE = "功能分类.csv"
 ECON_FILE = "部门经济分类.csv"
