@@ -66,7 +66,7 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
                pdfa: bool = False, source: Path | None = None) -> bytes:
     import logging
 
-    from weasyprint import HTML
+    from .uasheet import html_class
 
     missing = missing_glyphs(visible_text(html) + "第页共")
     if missing:
@@ -74,6 +74,7 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
         listing = "；".join(f"“{ch}”(U+{ord(ch):04X}) 见 {where.get(ch, '正文')}" for ch in missing)
         raise BuildError(f"已安装的中文字体缺少 {len(missing)} 个字符，PDF 会显示为空框：{listing}。"
                          "请安装覆盖这些字符的字体（如 fonts-noto-cjk），或改用常用字。")
+    HTML = html_class(html, config.template_dirs)  # WeasyPrint's, or with the lean UA sheet
     refused: list[str] = []
     logger = logging.getLogger("weasyprint")
     previous = logger.level
