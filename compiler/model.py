@@ -32,6 +32,12 @@ class Info(Located):
     year: int
     asset_date: Optional[date] = None
     publish_date: Optional[date] = None
+    first_publication: Optional[str] = None
+
+    @property
+    def is_first_publication(self) -> bool:
+        """No 上年数 to compare with: the first year a department publishes its budget."""
+        return self.first_publication == "是"
 
     @property
     def prev_year(self) -> int:

@@ -31,6 +31,7 @@ BASIC_ECON = [e for e in ECON if e[:3] in ("301", "302", "303", "310")]
 PROJECT_ECON = [e for e in ECON if e[:3] in ("302", "310", "312", "399")]
 SLOT_KEYS = load_config().data.get("slots", {}).get("keys", [])
 SKELETON = load_config().skeleton
+PRIOR_REQUIRED = list(load_config().data["checks"]["prior_required"])
 NOT_NUMBERS = ["1,200", "一百", "12万", "abc", "１２", "1.2.3", "约100", "N/A"]
 
 money = st.one_of(st.integers(1, 10 ** 9), st.decimals(min_value=Decimal("0.01"), max_value=10 ** 7,
@@ -69,11 +70,12 @@ def workbooks(draw) -> dict:
     procurement = [{"单位编码": draw(st.sampled_from(list(kind_of))), "功能科目编码": draw(st.sampled_from(FUNCS)),
                     "采购项目": "办公设备购置", "采购目录": "计算机", "采购类别": draw(st.sampled_from(["货物", None])),
                     "计量单位": "台", "数量": 2, "金额": draw(money)} for _ in range(draw(st.integers(0, 2)))]
-    items = draw(st.lists(st.sampled_from(ENUMS["上年数指标"]), max_size=3, unique=True))
+    extra = draw(st.lists(st.sampled_from(ENUMS["上年数指标"]), max_size=3, unique=True))
+    items = PRIOR_REQUIRED + [i for i in extra if i not in PRIOR_REQUIRED]  # E-DATA-004 otherwise
     prior = [{"指标": item, "上年预算数": draw(money), "增减原因": "工作任务调整。"} for item in items]
     return {
         "基本信息": [("部门名称", "测试市测试局"), ("预算年度", year)],
-        "单位": units, "支出明细": lines, "项目": projects, "绩效指标": indicators,
+        "单位": units, "部门职责": [{"序号": 1, "职责内容": "负责测试工作。"}], "支出明细": lines, "项目": projects, "绩效指标": indicators,
         "政府采购": procurement, "上年数": prior,
         "说明文字": [{"键": k, "内容": "相关说明。"} for k in SLOT_KEYS],
     }

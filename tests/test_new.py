@@ -1,6 +1,8 @@
 """`gongkai new`: the blank workbook holds the whole contract (read from the schema itself)."""
 from __future__ import annotations
 
+import json
+
 import shutil
 import subprocess
 
@@ -74,9 +76,16 @@ def test_hints_widths_guide_and_defaults(blank):
     assert keys == [k for k, _ in defaults.TEXTS]
 
 
-def test_blank_workbook_checks_clean(blank):
-    r = run_cli("check", blank)
-    assert r.returncode == 0, r.stdout
+def test_blank_workbook_is_not_clean_and_lists_what_is_missing(blank):
+    """A blank workbook must not pass as a publishable document of zeros (issue 11)."""
+    r = run_cli("check", blank, "--format", "json")
+    assert r.returncode == 1, r.stdout
+    found = {(d["code"], f"{d['sheet']}!{d['cell']}") for d in json.loads(r.stdout)["diagnostics"]
+             if d["severity"] == "error"}
+    assert found == {("E-DATA-001", "支出明细!A2"), ("E-DATA-002", "单位!A2"),
+                     ("E-DATA-003", "部门职责!A2"), ("E-DATA-004", "上年数!A2")}
+    warned = [d for d in json.loads(r.stdout)["diagnostics"] if d["code"] == "W-DATA-005"]
+    assert sorted(d["cell"] for d in warned) == ["B2", "B3", "B4", "B5", "B6"]  # the five claims
 
 
 def test_refuses_to_overwrite(blank):

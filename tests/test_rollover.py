@@ -99,9 +99,10 @@ def test_rollover_clears_lines_and_moves_the_year(old, tmp_path):
     assert new_texts["专项转移支付情况"] == old_texts["专项转移支付情况"].replace("2020年", "2021年")
     # a year that anchors a past event stays: the reform began “从2019年起” whatever the budget year
     assert "财预〔2017〕98号" in new_texts["经济分类说明"] and "从2019年起" in new_texts["经济分类说明"]
-    # checks: a draft with no lines yet passes (no current figure to explain yet)
-    assert not checked.report.errors, [(d.code, d.location) for d in checked.report.errors]
-    assert checked.exit_status == 0
+    # checks: a draft with no lines yet is not publishable, and says only that (no 增减原因 is
+    # demanded before there is a current figure to explain)
+    assert [(d.code, d.location) for d in checked.report.errors] == [("E-DATA-001", "支出明细!A2")]
+    assert checked.exit_status == 1
 
 
 # ------------------------------------------------------------------------- --keep-lines

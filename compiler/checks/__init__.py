@@ -15,10 +15,10 @@ rule("W-CAT-002", W, "科目目录", "指定的科目目录年度与预算年度
 rule("E-TPL-001", E, "模板", "模板数据无法读取",
      "请检查 --templates 指定的文件夹及其中的 document.toml", fatal=True)
 
-from . import (amounts, classification, codes, prior, procurement, projects,  # noqa: E402
-               references, slots, staff, texts)
+from . import (amounts, classification, codes, completeness, prior, procurement,  # noqa: E402
+               projects, references, slots, staff, texts)
 
-FAMILIES: list = [codes.check, references.check, classification.check, amounts.check,
+FAMILIES: list = [completeness.check, codes.check, references.check, classification.check, amounts.check,
                   projects.check, procurement.check, prior.check, staff.check, texts.check,
                   slots.check]
 

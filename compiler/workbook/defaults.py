@@ -23,3 +23,10 @@ TEXTS: tuple[tuple[str, str], ...] = (
      "分设部门预算支出经济分类科目和政府预算支出经济分类科目，两套科目之间保持对应关系。"
      "《一般公共预算支出情况表》按两套经济分类科目反映全部预算支出。"),
 )
+
+# Defaults that state a fact about the department (none of its money is a 专项转移支付, every
+# project has 绩效目标, what its running costs pay for): published unchanged they may be false,
+# so `check` warns until someone rewrites them. The others are the standard definitions of the
+# 三公 items and of the economic classification reform, true for every department.
+TO_CONFIRM: frozenset[str] = frozenset({"专项转移支付情况", "绩效目标说明", "机关运行经费说明",
+                                        "人员经费说明", "公用经费说明"})

@@ -34,6 +34,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     # 资金用途 is a suggestion list: the spec calls it free, so it is offered, not enforced.
     "资金用途": ("业务类", "政策类（转移性支出）", "基本建设类", "其他类"),
     "采购类别": ("货物", "工程", "服务"),
+    "是否": ("是", "否"),
     "上年数指标": (
         "收支预算总计", "一般公共预算", "政府性基金预算", "国有资本经营预算",
         "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "机关运行经费",
@@ -68,6 +69,11 @@ class Key:
     required: bool = False
     hint: str = ""
     default: str = ""
+    enum: str | None = None
+
+    @property
+    def header(self) -> str:  # what messages call the cell, as for a Column
+        return self.key
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ SHEETS: tuple[Sheet, ...] = (
         Key("预算年度", "year", Kind.YEAR, required=True, hint="四位年份，如 2020；上年由此推出"),
         Key("资产统计截止日期", "asset_date", Kind.DATE, hint="如 2019-12-31"),
         Key("公开日期", "publish_date", Kind.DATE, hint="可不填；填写后用作 PDF 的日期"),
+        Key("首次公开", "first_publication", hint="本年是首次公开部门预算（没有上年数）时填“是”；否则不填",
+            enum="是否"),
     )),
     Sheet("单位", "本部门及所属预算单位，每行一个单位。", columns=(
         _c("单位编码", "code", Kind.CODE, True, hint="如 031001，按文本填写，保留前导 0", width=12),
