@@ -54,10 +54,13 @@ def phases(workbook: Path, default_gc: bool = False) -> list[tuple[str, float]]:
     t = lap("render HTML (Jinja2)", t)
     from compiler.render.fonts import missing_glyphs
     missing_glyphs(visible_text(html) + "第页共")
-    t = lap("glyph coverage check (fontTools cmaps)", t)
+    t = lap("glyph coverage check (fontconfig charsets)", t)
 
     import weasyprint
-    from weasyprint import DEFAULT_OPTIONS, HTML
+    from weasyprint import DEFAULT_OPTIONS
+
+    from compiler.render.uasheet import html_class
+    HTML = html_class(html, config.template_dirs)  # as render_pdf does (lean UA sheet)
     from weasyprint.css.counters import CounterStyle
     from weasyprint.document import Document
     from weasyprint.formatting_structure.build import build_formatting_structure
@@ -111,8 +114,6 @@ def main() -> None:
 def profile(workbook: Path, out: Path) -> None:
     import cProfile
 
-    from weasyprint import HTML
-
     from compiler.catalogs import load_catalog
     from compiler.config import load_config
     from compiler.derive import derive
@@ -124,6 +125,8 @@ def profile(workbook: Path, out: Path) -> None:
     config = load_config(None)
     views = derive(checked.budget, load_catalog(checked.budget.info.year, None), config)
     html = render_html(views, config, meta_date(checked.budget))
+    from compiler.render.uasheet import html_class
+    HTML = html_class(html, config.template_dirs)
     prof = cProfile.Profile()
     prof.enable()
     HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",

@@ -108,16 +108,63 @@ def test_ordered_list_markers_and_footnotes_still_render(tmp_path):
     assert re.search(r"1\.\s*脚注内容", text), text
 
 
-def test_example_pdf_bytes_unchanged_by_the_lean_sheet(monkeypatch):
+def test_example_pdf_bytes_unchanged_by_the_levers(monkeypatch):
+    """Built with both levers (lean UA sheet, coverage from fontconfig) and without them
+    (WeasyPrint's own sheet, cmaps decoded with fontTools): the same bytes."""
     from compiler.config import load_config
+    from compiler.render import fonts
     from compiler.render.build import meta_date
     from compiler.render.html import render_html
     budget, _, views = example_views()
     config = load_config()
     html = render_html(views, config, meta_date(budget))
     assert uasheet.html_class(html, config.template_dirs) is not weasyprint.HTML
-    lean = pdfmod.render_pdf(html, views, config, meta_date(budget))
+    with_levers = pdfmod.render_pdf(html, views, config, meta_date(budget))
     monkeypatch.setattr(uasheet, "lean_stylesheet", lambda: None)
     assert uasheet.html_class(html, config.template_dirs) is weasyprint.HTML
-    full = pdfmod.render_pdf(html, views, config, meta_date(budget))
-    assert lean == full
+    faces = fonts._faces
+    monkeypatch.setattr(fonts, "_faces", lambda family: tuple((p, i, None) for p, i, _ in faces(family)))
+    fonts.coverage.cache_clear()
+    try:
+        without = pdfmod.render_pdf(html, views, config, meta_date(budget))
+    finally:
+        fonts.coverage.cache_clear()
+    assert with_levers == without
+
+
+# ---------------------------------------------------------------- glyph coverage from fontconfig
+
+def _installed_faces():
+    from compiler.render import fonts
+    faces = [f for fam in fonts.SERIF + fonts.SANS for f in fonts._faces(fam)]
+    if not faces:
+        pytest.skip("no CJK font installed")
+    return fonts, faces
+
+
+def test_fontconfig_charsets_equal_the_fonts_own_cmaps():
+    """The charset fontconfig caches for each face is exactly the face's cmap (fontTools)."""
+    fonts, faces = _installed_faces()
+    assert all(charset is not None for _, _, charset in faces)
+    for path, index, charset in faces[:2]:  # one design's regular and bold: ~1 s each to decode
+        assert charset == fonts._cmap(path, index), (path, index)
+    assert ord("预") in fonts.coverage() and 0x17000 not in fonts.coverage()
+
+
+def test_fontTools_decodes_a_face_fontconfig_gives_no_charset_for(monkeypatch):
+    fonts, faces = _installed_faces()
+    path, index, charset = faces[0]
+    fonts.coverage.cache_clear()
+    monkeypatch.setattr(fonts, "_faces", lambda family: ((path, index, None),))
+    try:
+        assert fonts.coverage() == charset
+        assert fonts.missing_glyphs("预算\U00017000") == ["\U00017000"]
+    finally:
+        monkeypatch.undo()
+        fonts.coverage.cache_clear()
+
+
+def test_charset_notation():
+    from compiler.render.fonts import _parse_charset
+    assert _parse_charset("20-22 4e00 ff01-ff02") == {0x20, 0x21, 0x22, 0x4E00, 0xFF01, 0xFF02}
+    assert _parse_charset("") is None and _parse_charset("zz-") is None

@@ -1,6 +1,7 @@
 """The fonts the document needs: a Chinese serif and a Chinese sans, named in every CSS font
-stack. Coverage is read from the fonts' own character maps (fontTools, which WeasyPrint
-already depends on), so a character no named font can draw is found before printing."""
+stack. Coverage is read from fontconfig's cache (the charsets Pango uses; fontTools decodes a
+font's own character map only when fontconfig gives none), so a character no named font can
+draw is found before printing."""
 from __future__ import annotations
 
 import shutil
@@ -15,20 +16,50 @@ IGNORED = {"\n", "\r", "\t", "\u00a0", "\u200b", "\ufeff"}
 
 
 @lru_cache(maxsize=None)
-def font_files(family: str) -> tuple[Path, ...]:
+def _faces(family: str) -> tuple[tuple[Path, int, frozenset[int] | None], ...]:
+    """(file, face index, code points) of each installed face of family, as fontconfig lists
+    it. The code points come from fontconfig's cache (the charset Pango itself uses to pick a
+    font), read in milliseconds; decoding the cmaps of four 20 MB CJK collections with
+    fontTools took 0.4–0.5 s per build. None when fontconfig gives no charset."""
     if not shutil.which("fc-list"):
         return ()
-    out = subprocess.run(["fc-list", f":family={family}", "file"], capture_output=True,
-                         text=True, check=False).stdout
-    return tuple(sorted({Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()}))
+    out = subprocess.run(["fc-list", "--format", r"%{file}\t%{index}\t%{charset}\n", f":family={family}"],
+                         capture_output=True, text=True, check=False).stdout
+    faces = []
+    for line in out.splitlines():
+        file, _, rest = line.partition("\t")
+        index, _, charset = rest.partition("\t")
+        if file.strip():
+            faces.append((Path(file.strip()), int(index) if index.strip().isdigit() else 0,
+                          _parse_charset(charset)))
+    return tuple(sorted(faces, key=lambda f: (str(f[0]), f[1])))
+
+
+@lru_cache(maxsize=None)  # the faces of one design share one charset: parse it once
+def _parse_charset(text: str) -> frozenset[int] | None:
+    """fontconfig's charset notation: hex code points and ranges, `20-7e a0 …`."""
+    codes: set[int] = set()
+    try:
+        for item in text.split():
+            first, _, last = item.partition("-")
+            codes.update(range(int(first, 16), int(last or first, 16) + 1))
+    except ValueError:
+        return None
+    return frozenset(codes) or None
 
 
 @lru_cache(maxsize=None)
-def _cmap(path: Path) -> frozenset[int]:
+def font_files(family: str) -> tuple[Path, ...]:
+    return tuple(sorted({path for path, _, _ in _faces(family)}))
+
+
+@lru_cache(maxsize=None)
+def _cmap(path: Path, index: int = 0) -> frozenset[int]:
+    """A face's code points decoded with fontTools: only when fontconfig gives no charset."""
     from fontTools.ttLib import TTCollection, TTFont
     try:
         if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = TTCollection(str(path), lazy=True).fonts[:1]
+            fonts = TTCollection(str(path), lazy=True).fonts[index:index + 1]
         else:
             fonts = [TTFont(str(path), lazy=True)]
         codes: set[int] = set()
@@ -45,12 +76,13 @@ def found() -> dict[str, dict[str, tuple[Path, ...]]]:
             for role, fams in (("serif", SERIF), ("sans", SANS))}
 
 
+@lru_cache(maxsize=1)
 def coverage() -> frozenset[int]:
     codes: set[int] = set()
-    for role in found().values():
-        for files in role.values():
-            for f in files:
-                codes |= _cmap(f)
+    for families in (SERIF, SANS):
+        for family in families:
+            for path, index, charset in _faces(family):
+                codes |= charset if charset is not None else _cmap(path, index)
     return frozenset(codes)
 
 
