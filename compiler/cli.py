@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=lambda a: __import__("compiler.web", fromlist=["serve"]).serve(
         a.host, a.port, a.open))
 
+    from .catalogs.importer import add_parser as add_catalog  # its logic lives in its own module
+    add_catalog(sub)
+
     d = sub.add_parser("doctor", help="检查字体：是否已安装，能否显示工作簿中的每个字")
     d.add_argument("file", nargs="?", help="工作簿 .xlsx（可选）")
     d.set_defaults(func=cmd_doctor)

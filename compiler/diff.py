@@ -435,7 +435,7 @@ class DiffError(Exception):
 
 def views_of(path: Path, catalog_dir: Path | None = None, templates: Path | None = None):
     """(Views, Checked) of a workbook; DiffError when it cannot be read or derived."""
-    from .catalogs import CatalogError, load_catalog
+    from .catalogs import CatalogError, catalog_for
     from .config import ConfigError, load_config
     from .derive import derive
     from .pipeline import check_workbook
@@ -444,7 +444,7 @@ def views_of(path: Path, catalog_dir: Path | None = None, templates: Path | None
         from .report import format_human
         raise DiffError(f"无法读取 {path}：\n" + format_human(checked.report))
     try:
-        views = derive(checked.budget, load_catalog(checked.budget.info.year, catalog_dir),
+        views = derive(checked.budget, catalog_for(checked.budget, catalog_dir),
                        load_config(templates))
     except (CatalogError, ConfigError) as exc:
         raise DiffError(str(exc)) from exc

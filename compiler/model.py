@@ -158,6 +158,7 @@ class Procurement(Located):
     measure: Optional[str] = None
     quantity: Optional[Decimal] = None
     amount: Decimal
+    func_name: Optional[str] = None
 
 
 class Prior(Located):

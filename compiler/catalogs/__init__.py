@@ -9,22 +9,31 @@ Each year lives in ``catalogs/<year>/``:
 * ``政府采购品目.csv``    编码,名称,采购类别[,别名]   (别名 separated by ``|``)
 * ``catalog.json``       year, title, sources, complete (levels claimed complete per table)
 
-A user may pass ``--catalog DIR`` holding the same files.  Every file is validated on load;
-a problem raises :class:`CatalogError` whose message (in Chinese) names the file and line.
+A CSV may carry further columns (the bundled ones have ``依据``: where each row was checked);
+the loader reads only the columns above.
+
+A user may pass ``--catalog DIR`` holding the same files (``gongkai catalog import`` makes one
+from the list a finance bureau hands out).  Every file is validated on load; a problem raises
+:class:`CatalogError` whose message (in Chinese) names the file and line.
+
+Names a workbook enters for codes the list lacks (功能科目名称 / 部门经济分类名称) are laid
+over the catalogue by :func:`catalog_for`, so every back end finds them through the same
+``func_name`` / ``econ_name`` lookup; the checks use the plain list (:func:`load_catalog`).
 """
 from __future__ import annotations
 
 import csv
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
 from ..resources import catalogs_root
 
-__all__ = ["Catalog", "CatalogError", "load_catalog", "unit_class", "TABLES", "LEVELS"]
+__all__ = ["Catalog", "CatalogError", "load_catalog", "catalog_for", "entered_names", "bundled_years",
+           "unit_class", "TABLES", "LEVELS"]
 
 PACKAGE_DIR = catalogs_root()
 
@@ -90,15 +99,34 @@ class Catalog:
     _proc_codes: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
     _proc_names: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     _complete: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    # names the workbook entered for codes the list lacks (see catalog_for)
+    _func_entered: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _econ_entered: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # -- names -----------------------------------------------------------------------------
     def func_name(self, code: str) -> str | None:
         """支出功能分类 name for a 3/5/7-digit code, or None."""
-        return self._func.get(_code(code))
+        code = _code(code)
+        return self._func.get(code) or self._func_entered.get(code)
 
     def econ_name(self, code: str) -> str | None:
         """部门预算支出经济分类 name for a 3/5-digit code, or None."""
-        return self._econ.get(_code(code))
+        code = _code(code)
+        return self._econ.get(code) or self._econ_entered.get(code)
+
+    def with_names(self, func: Mapping[str, str], econ: Mapping[str, str]) -> "Catalog":
+        """This catalogue with names for codes it lacks (the list's own names win)."""
+        return replace(
+            self,
+            _func_entered=MappingProxyType({c: n for c, n in func.items() if c not in self._func}),
+            _econ_entered=MappingProxyType({c: n for c, n in econ.items() if c not in self._econ}))
+
+    def siblings(self, table: str, code: str) -> dict[str, str]:
+        """Listed codes with the same parent and length as *code* -> name (for typo hints)."""
+        names = {"功能分类": self._func, "部门经济分类": self._econ, "政府经济分类": self._gov}[table]
+        code = _code(code)
+        parent = code[:-2]
+        return {c: n for c, n in names.items() if len(c) == len(code) and c[:-2] == parent and c != code}
 
     def gov_name(self, code: str) -> str | None:
         """政府预算支出经济分类 name for a 3/5-digit code, or None."""
@@ -173,9 +201,38 @@ def load_catalog(year: int, directory: Path | None = None) -> Catalog:
     return cat
 
 
+def bundled_years() -> list[int]:
+    """Years with a built-in catalogue, ascending."""
+    return sorted(int(p.name) for p in PACKAGE_DIR.iterdir()
+                  if p.is_dir() and p.name.isdigit() and (p / META_FILE).is_file())
+
+
+def entered_names(budget) -> tuple[dict[str, str], dict[str, str]]:
+    """(功能科目 code -> name, 部门经济分类 code -> name) as the workbook enters them: 支出明细
+    lines first, then 政府采购 rows; the first non-empty name of a code wins (the checks
+    report a code entered with two different names)."""
+    func: dict[str, str] = {}
+    econ: dict[str, str] = {}
+    for ln in budget.lines:
+        if ln.func_name and ln.func not in func:
+            func[ln.func] = ln.func_name.strip()
+        if ln.econ_name and ln.econ not in econ:
+            econ[ln.econ] = ln.econ_name.strip()
+    for row in budget.procurement:
+        name = getattr(row, "func_name", None)
+        if name and row.func not in func:
+            func[row.func] = name.strip()
+    return func, econ
+
+
+def catalog_for(budget, directory: Path | None = None) -> Catalog:
+    """The catalogue a document is rendered with: the budget year's list (or *directory*)
+    with the names the workbook entered for codes the list lacks."""
+    return load_catalog(budget.info.year, directory).with_names(*entered_names(budget))
+
+
 def _bundled_dir(year: int) -> Path:
-    years = sorted(int(p.name) for p in PACKAGE_DIR.iterdir()
-                   if p.is_dir() and p.name.isdigit() and (p / META_FILE).is_file())
+    years = bundled_years()
     usable = [y for y in years if y <= year]
     if not usable:
         have = "、".join(map(str, years)) or "无"

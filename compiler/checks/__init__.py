@@ -12,6 +12,9 @@ rule("E-CAT-001", E, "科目目录", "科目目录无法读取",
      "请检查 --catalog 指定的文件夹，或去掉 --catalog 使用内置目录", fatal=True)
 rule("W-CAT-002", W, "科目目录", "指定的科目目录年度与预算年度不同",
      "--catalog 指定的目录属于另一年度；请核对科目是否有变化，或指定该年度的目录")
+rule("W-CAT-003", W, "科目目录", "没有预算年度的内置科目目录，使用的是更早年度的目录",
+     "科目每年会有增删；请用 gongkai catalog import 导入财政部门下发的当年科目表，再以 --catalog "
+     "指定；或在支出明细的名称列填写目录中没有的科目名称")
 rule("E-TPL-001", E, "模板", "模板数据无法读取",
      "请检查 --templates 指定的文件夹及其中的 document.toml", fatal=True)
 
@@ -38,7 +41,12 @@ def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None
         where = (budget.info.sheet, budget.info.cell("year")) if catalog_dir is None else (None, None)
         report.add("E-CAT-001", f"科目目录无法读取：{exc}", *where)
     else:
-        if catalog_dir is not None and ctx.catalog.year != budget.info.year:
+        if catalog_dir is None and ctx.catalog.year != budget.info.year:
+            # said once here, not per code: every code diagnostic names the year it used
+            report.add("W-CAT-003", f"没有 {budget.info.year} 年的内置科目目录，使用的是 "
+                       f"{ctx.catalog.year} 年的目录", budget.info.sheet, budget.info.cell("year"),
+                       expected=str(budget.info.year), actual=str(ctx.catalog.year))
+        elif catalog_dir is not None and ctx.catalog.year != budget.info.year:
             report.add("W-CAT-002", f"预算年度为 {budget.info.year} 年，使用的是 {ctx.catalog.year} "
                        f"年的科目目录（{catalog_dir}）", budget.info.sheet,
                        budget.info.cell("year"), expected=str(budget.info.year),

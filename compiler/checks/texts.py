@@ -41,6 +41,7 @@ UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(10
 # Columns that hold names referring to another sheet (checked where the name is defined) or
 # catalogue names: not free text.
 NOT_FREE = {("支出明细", "project"), ("支出明细", "func_name"), ("支出明细", "econ_name"),
+            ("政府采购", "func_name"),
             ("绩效指标", "project"), ("整体绩效任务", "projects"), ("说明文字", "key")}
 PROJECT_TEXTS = ("overview", "basis", "necessity", "measures", "plan", "note", "goal_total",
                  "goal_year")

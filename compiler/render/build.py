@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..catalogs import load_catalog
+from ..catalogs import catalog_for
 from ..config import fill, load_config
 from ..derive import derive
 from ..model import Budget
@@ -55,7 +55,7 @@ def render_text(budget: Budget, templates: Path | None = None) -> str:
     from .html import render_html
     from .pdf import visible_text
     config = load_config(templates)
-    views = derive(budget, load_catalog(budget.info.year), config)
+    views = derive(budget, catalog_for(budget), config)
     return visible_text(render_html(views, config, meta_date(budget)))
 
 
@@ -66,7 +66,7 @@ def build_outputs(budget: Budget, source: Path, out: Path, formats: list[str],
     if unknown:
         raise BuildError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
     config = load_config(templates)
-    catalog = load_catalog(budget.info.year, catalog_dir)
+    catalog = catalog_for(budget, catalog_dir)
     views = derive(budget, catalog, config)
     stem = source.stem
     rendered: dict[Path, bytes] = {}

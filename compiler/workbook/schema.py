@@ -159,8 +159,10 @@ SHEETS: tuple[Sheet, ...] = (
         _c("项目名称", "project", hint="项目支出必填，须为“项目”表中的名称；基本支出不填", width=34),
         _c("资金来源", "source", required=True, enum="资金来源", width=26),
         _c("金额", "amount", Kind.MONEY, True, hint="单位为元，阿拉伯数字，最多两位小数", width=16),
-        _c("功能科目名称", "func_name", hint="可选；须与科目目录一致", width=28, optional=True),
-        _c("部门经济分类名称", "econ_name", hint="可选；须与科目目录一致", width=20, optional=True),
+        _c("功能科目名称", "func_name", hint="可选；科目目录中没有的编码请填写名称（表格使用该名称），有的须与目录一致",
+           width=28, optional=True),
+        _c("部门经济分类名称", "econ_name", hint="可选；科目目录中没有的编码请填写名称（表格使用该名称），有的须与目录一致",
+           width=20, optional=True),
     )),
     Sheet("项目", "预算项目及其绩效目标表文字，每行一个项目；本年度金额由支出明细计算。", columns=(
         _c("项目名称", "name", required=True, width=34),
@@ -201,6 +203,8 @@ SHEETS: tuple[Sheet, ...] = (
         _c("计量单位", "measure", width=10),
         _c("数量", "quantity", Kind.NUMBER, hint="正数", width=8),
         _c("金额", "amount", Kind.MONEY, True, hint="元", width=14),
+        _c("功能科目名称", "func_name",
+           hint="可选；科目目录中没有的编码请填写名称（或在支出明细中用同一编码填写），有的须与目录一致", width=28, optional=True),
     )),
     Sheet("上年数", "上年预算数，用于说明增减变化；增减由程序计算。", columns=(
         _c("指标", "item", required=True, enum="上年数指标", width=22),
