@@ -249,10 +249,13 @@ def test_unit_class():
 # -- loading, fallback, override, errors -------------------------------------------------------
 
 def test_cache_and_fallback(cat):
+    from compiler.catalogs import bundled_years
     assert load_catalog(2020) is cat
-    later = load_catalog(2023)  # no bundled 2023: newest bundled year <= 2023
-    assert later.year == 2020
-    assert later is cat
+    assert bundled_years() == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert load_catalog(2023).year == 2023
+    later = load_catalog(2031)  # no bundled 2031: newest bundled year <= 2031
+    assert later.year == 2025
+    assert later is load_catalog(2025)
     with pytest.raises(CatalogError, match="2019"):
         load_catalog(2019)
 
@@ -348,3 +351,39 @@ def test_missing_directory(tmp_path):
 def _codes(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return [row["编码"] for row in csv.DictReader(fh)]
+
+
+# -- the yearly catalogues 2021–2025 -----------------------------------------------------------
+
+YEARS = [2021, 2022, 2023, 2024, 2025]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_yearly_catalogue_says_where_each_row_comes_from(year):
+    folder = BUNDLED.parent / str(year)
+    meta = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    assert meta["year"] == year and load_catalog(year).year == year
+    assert set(meta["sources"]) == set(TABLES.values())
+    # nothing claimed complete that could not be checked for that year
+    assert "功能分类" not in meta["complete"] and "部门经济分类" not in meta["complete"]
+    for file in ("功能分类.csv", "部门经济分类.csv", "政府经济分类.csv"):
+        with (folder / file).open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows and all(r["依据"] for r in rows), file
+        carried = [r for r in rows if r["依据"].startswith("沿用2020年内置目录")]
+        assert all(f"未能以{year}年来源核对" in r["依据"] for r in carried)
+        checked = [r for r in rows if r not in carried]
+        assert all(f"{year}年度部门决算" in r["依据"] for r in checked), file
+
+
+def test_rows_checked_against_published_documents():
+    def source(year, file, code):
+        with (BUNDLED.parent / str(year) / file).open(encoding="utf-8", newline="") as fh:
+            return next(r for r in csv.DictReader(fh) if r["编码"] == code)
+    row = source(2025, "功能分类.csv", "2070104")
+    assert row["名称"] == "图书馆" and "文化和旅游局《2025年度部门决算》" in row["依据"]
+    assert source(2025, "功能分类.csv", "2121999")["名称"] == "其他国有土地使用权出让收入对应专项债务收入安排的支出"
+    assert source(2024, "功能分类.csv", "2010608")["名称"] == "财政委托业务支出"
+    assert source(2024, "部门经济分类.csv", "30311")["名称"] == "代缴社会保险费"
+    assert load_catalog(2021).func_name("2070104") is None      # no 2021 source for it
+    assert load_catalog(2024).gov_for("30311", "行政") is None  # its correspondence is unverified
