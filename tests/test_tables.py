@@ -7,7 +7,6 @@ published and the derived figures — never as a tolerance.
 """
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -104,13 +103,6 @@ def test_money_cells_are_decimal(tables):
                     assert values[i] is None  # the shorter side of a two-sided table
                     continue
                 assert isinstance(values[i], Decimal), (t.id, row.key, t.columns[i].key)
-
-
-def test_derive_is_fast(budget):
-    cat, cfg = load_catalog(budget.info.year), load_config()
-    start = time.perf_counter()
-    derive_tables(budget, cat, cfg)
-    assert time.perf_counter() - start < 0.5
 
 
 # ---------------------------------------------------------------------------------------------
