@@ -30,7 +30,7 @@ def sha(p: Path) -> str:
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory) -> Path:
-    """The example with a text amount in 支出明细!H5 (an error) and its 8 warnings."""
+    """The example with a text amount in 支出明细!H5 (an error) and its warnings."""
     def fn(wb):
         wb["支出明细"]["H5"] = "一百万"
     return mutate(EXAMPLE, tmp_path_factory.mktemp("ann") / "broken.xlsx", fn)

@@ -17,7 +17,26 @@ EXAMPLE_WARNINGS = {
     ("W-TEXT-002", "项目!M6"),    # 服务外包 项目概况 "2017年…2018年…"
     ("W-TEXT-002", "项目!M7"),    # 商贸流通 项目概况 "2011年10月…2014年3月"
     ("W-TEXT-002", "项目!S7"),    # 商贸流通 项目总目标 "到2022年"
-    
+    # template remnants kept as printed (seed-audit A18)
+    ("W-TEXT-007", "说明文字!B10"),   # "我局（委）"
+    ("W-TEXT-008", "绩效指标!D127"),  # "奖补跨境电商企业数奖补跨境电商企业数量"
+    ("W-TEXT-008", "整体绩效目标!B3"),  # the same, in 目标2
+    ("W-TEXT-009", "项目!S2"),    # "培育15-20家成长性好、一体化。"
+    ("W-TEXT-009", "项目!S7"),    # the same sentence in 商贸流通
+    ("W-TEXT-009", "项目!Q9"),    # "按实际需要展"
+    ("W-TEXT-010", "名词解释!C3"),  # "纳入省财政预算管理" in a municipal document
+    ("W-TEXT-001", "项目!M10"),   # 支持三外: "郑政〔2019〕**号", a document number not yet given
+    ("W-TEXT-001", "项目!N10"),
+    ("W-TEXT-001", "项目!O10"),
+    ("W-TEXT-001", "项目!P10"),
+    # 整体绩效任务 leave 6 projects (66,620,000 元) out (seed-audit A20)
+    ("W-TASK-001", "整体绩效任务!C7"),
+    # 事业单位 lines on 行政单位 function codes (seed-audit A21)
+    ("W-CLASS-005", "支出明细!B73"),   # 031002 on 2101101 行政单位医疗
+    ("W-CLASS-005", "支出明细!B92"),   # 031003 on 2101101
+    ("W-CLASS-005", "支出明细!B135"),  # 031005 on 2101101
+    ("W-CLASS-005", "支出明细!B109"),  # 031004 on 2080501 行政单位离退休
+    ("W-CLASS-005", "支出明细!B133"),  # 031005 on 2080501
 }
 
 

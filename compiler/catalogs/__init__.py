@@ -8,6 +8,8 @@ Each year lives in ``catalogs/<year>/``:
 * ``经济分类对应.csv``    部门经济分类编码,单位类别,政府经济分类编码   (单位类别 行政|事业)
 * ``政府采购品目.csv``    编码,名称,采购类别[,别名]   (别名 separated by ``|``)
 * ``catalog.json``       year, title, sources, complete (levels claimed complete per table)
+* ``功能分类单位类别.csv``  编码,名称,单位类别   optional: 项 reserved for one 单位类别 (行政|事业),
+  e.g. 2101101 行政单位医疗, 2011350 事业运行; absent = no such check
 
 A CSV may carry further columns (the bundled ones have ``依据``: where each row was checked);
 the loader reads only the columns above.
@@ -43,6 +45,7 @@ GOV_FILE = "政府经济分类.csv"
 MAP_FILE = "经济分类对应.csv"
 PROC_FILE = "政府采购品目.csv"
 META_FILE = "catalog.json"
+RESERVED_FILE = "功能分类单位类别.csv"  # optional
 
 #: table name (as used in catalog.json and is_complete) -> file name
 TABLES: Mapping[str, str] = MappingProxyType({
@@ -102,6 +105,7 @@ class Catalog:
     # names the workbook entered for codes the list lacks (see catalog_for)
     _func_entered: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
     _econ_entered: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _reserved: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # -- names -----------------------------------------------------------------------------
     def func_name(self, code: str) -> str | None:
@@ -144,6 +148,11 @@ class Catalog:
             except ValueError:
                 return None
         return self._map.get((_code(econ_code), cls))
+
+    def reserved_for(self, func_code: str) -> str | None:
+        """'行政'|'事业' when a 功能分类 项 is meant for units of that class only
+        (行政单位医疗, 事业运行, …), else None."""
+        return self._reserved.get(_code(func_code))
 
     # -- procurement -----------------------------------------------------------------------
     def procurement_category(self, catalog_value: str) -> str | None:
@@ -193,7 +202,8 @@ def load_catalog(year: int, directory: Path | None = None) -> Catalog:
     if not directory.is_dir():
         raise CatalogError(f"科目目录文件夹 {directory} 不存在或不是文件夹")
     directory = directory.resolve()
-    key = (str(directory),) + tuple(_stamp(directory / f) for f in (META_FILE, *TABLES.values()))
+    key = (str(directory),) + tuple(_stamp(directory / f)
+                                    for f in (META_FILE, *TABLES.values(), RESERVED_FILE))
     cat = _CACHE.get(key)
     if cat is None:
         cat = _load(directory)
@@ -398,6 +408,19 @@ def _load(directory: Path) -> Catalog:
                 proc_names[key] = cat
                 name_src[key] = line
 
+    reserved: dict[str, str] = {}
+    reserved_path = directory / RESERVED_FILE
+    if reserved_path.is_file():
+        for line, row in _read_csv(reserved_path, ("编码", "单位类别")):
+            code, cls = row["编码"], row["单位类别"]
+            if len(code) != 7 or code not in func:
+                raise CatalogError(f"{_where(reserved_path, line)}：编码“{code}”不是 {FUNC_FILE} 中的项级科目")
+            if cls not in UNIT_CLASSES:
+                raise CatalogError(f"{_where(reserved_path, line)}：单位类别“{cls}”应为 行政 或 事业")
+            if code in reserved:
+                raise CatalogError(f"{_where(reserved_path, line)}：编码 {code} 重复")
+            reserved[code] = cls
+
     return Catalog(
         year=year,
         source_dir=directory,
@@ -409,4 +432,5 @@ def _load(directory: Path) -> Catalog:
         _proc_codes=MappingProxyType(proc_codes),
         _proc_names=MappingProxyType(proc_names),
         _complete=MappingProxyType(complete),
+        _reserved=MappingProxyType(reserved),
     )

@@ -2,6 +2,7 @@
 of a line agrees with the official 部门→政府 correspondence for the unit's type."""
 from __future__ import annotations
 
+from ..catalogs import unit_class
 from ..diagnostics import E, W, rule
 from .context import Context
 
@@ -14,6 +15,10 @@ rule("E-CLASS-003", E, "分类", "政府经济分类与部门经济分类的对�
      "政府经济分类由部门经济分类和单位类型决定；可清空该单元格，由程序按对照表自动对应")
 rule("W-CLASS-004", W, "分类", "部门经济分类在对照表中没有对应的政府经济分类",
      "请填写政府经济分类编码，否则该行无法列入按政府经济分类的支出表")
+rule("W-CLASS-005", W, "分类", "功能科目是另一类单位专用的",
+     "行政单位医疗、行政单位离退休、行政运行等科目只用于行政单位（含参照公务员法管理的事业单位），"
+     "事业单位医疗、事业单位离退休、事业运行只用于事业单位（科目目录的 功能分类单位类别.csv）；"
+     "请改用本单位类型的科目，或核对单位表中的单位类型")
 
 BASIC_CLASSES = ("301", "302", "303", "309", "310", "399")
 PERSONNEL_CLASSES = ("301", "303")
@@ -31,9 +36,11 @@ def check(ctx: Context) -> None:
             name = cat.econ_name(cls) if cat else None
             ctx.add("W-CLASS-002", f"项目支出行的经济分类 {line.econ} 属于 {cls}"
                     f"{'（' + name + '）' if name else ''}，是人员经费", line, "econ")
+        unit = ctx.units.get(line.unit)
+        if cat is not None and unit is not None:
+            _reserved(ctx, cat, line, unit)
         if cat is None or len(line.econ) != 5:
             continue
-        unit = ctx.units.get(line.unit)
         if unit is None:
             continue  # E-REF-001
         official = cat.gov_for(line.econ, unit.kind)
@@ -47,3 +54,15 @@ def check(ctx: Context) -> None:
         elif official is None:
             ctx.add("W-CLASS-004", f"部门经济分类 {line.econ} 不在对照表中，无法按{unit.kind}自动对应政府经济分类",
                     line, "gov_econ")
+
+
+def _reserved(ctx: Context, cat, line, unit) -> None:
+    only = cat.reserved_for(line.func)
+    try:
+        cls = unit_class(unit.kind)
+    except ValueError:
+        return  # not a known 单位类型: the reader reports it
+    if only and only != cls:
+        ctx.add("W-CLASS-005", f"功能科目 {line.func}（{cat.func_name(line.func) or ''}）只用于{only}单位，"
+                f"而单位 {unit.code} {unit.name}是{unit.kind}", line, "func", expected=f"{cls}单位的科目",
+                actual=line.func)

@@ -15,6 +15,9 @@ rule("W-PROC-002", W, "政府采购", "采购类别为空且无法从采购目�
 rule("W-PROC-003", W, "政府采购", "单位在某功能科目上的政府采购超过其支出",
      "政府采购预算是支出预算的一部分；请核对采购行的单位编码、功能科目和金额，或该单位在支出明细中的支出")
 rule("W-PROC-004", W, "政府采购", "数量为空", "请填写采购数量（正数）；政府采购预算表要公开数量")
+rule("W-PROC-005", W, "政府采购", "政府采购超过它所属项目或支出科目的金额",
+     "采购项目写的是项目名称时，该项目的政府采购之和不能超过项目的本年度金额；写的是经济分类名称"
+     "（如 会议费、公务用车运行维护费）时，不能超过该单位在这一经济分类上的支出。请核对采购金额（单位为元）")
 
 
 def check(ctx: Context) -> None:
@@ -39,6 +42,7 @@ def check(ctx: Context) -> None:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for row in b.procurement:
         groups[row.unit, row.func].append(row)
+    _items(ctx)
     for (unit, func), rows in groups.items():
         bought = sum((r.amount for r in rows), Decimal(0))
         have = spent.get((unit, func), Decimal(0))
@@ -46,3 +50,33 @@ def check(ctx: Context) -> None:
             where = "、".join(str(r.row) for r in rows)
             ctx.add("W-PROC-003", f"单位 {unit} 在功能科目 {func} 上的政府采购 {yuan(bought)}（第 {where} 行）"
                     f"超过其支出 {yuan(have)}", rows[0], "amount", expected=have, actual=bought)
+
+
+def _items(ctx: Context) -> None:
+    """A row whose 采购项目 names a project, or an economic item of the unit, buys within it."""
+    from .codes import norm_name
+    b, cat = ctx.budget, ctx.catalog
+    econ_of = {}
+    if cat is not None:
+        for line in b.lines:
+            name = cat.econ_name(line.econ)
+            if name:
+                econ_of.setdefault(norm_name(name), line.econ)
+    groups: dict[tuple, list] = defaultdict(list)
+    for row in b.procurement:
+        if row.item in ctx.projects:
+            groups["project", row.item].append(row)
+        elif norm_name(row.item) in econ_of:
+            groups["econ", row.unit, econ_of[norm_name(row.item)]].append(row)
+    for key, rows in groups.items():
+        bought = sum((r.amount for r in rows), Decimal(0))
+        if key[0] == "project":
+            have, what = ctx.project_amount(key[1]), f"项目“{key[1]}”的本年度金额"
+        else:
+            _, unit, econ = key
+            have = sum((ln.amount for ln in b.lines if ln.unit == unit and ln.econ == econ), Decimal(0))
+            what = f"单位 {unit} 在经济分类 {econ}（{cat.econ_name(econ)}）上的支出"
+        if bought > have:
+            where = "、".join(str(r.row) for r in rows)
+            ctx.add("W-PROC-005", f"采购项目“{rows[0].item}”的政府采购 {yuan(bought)}（第 {where} 行）超过{what} "
+                    f"{yuan(have)}", rows[-1], "amount", expected=have, actual=bought)

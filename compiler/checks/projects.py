@@ -21,6 +21,10 @@ rule("E-PROJ-005", E, "项目", "开始日期晚于结束日期", "请核对项�
 rule("W-PROJ-006", W, "项目", "项目期限与预算年度不符",
      "项目期限应覆盖预算年度：结束日期不早于预算年度，开始日期不晚于预算年度，且都在 10 年之内")
 
+rule("E-PROJ-007", E, "项目", "上年度金额大于上年度项目总金额",
+     "上年度金额是项目在上一年度安排的预算，不能超过上年度的项目总金额；请核对这两个数（单位为元），"
+     "常见的是两列填反了")
+
 REASONABLE_YEARS = 10
 
 
@@ -57,6 +61,10 @@ def check(ctx: Context) -> None:
             ctx.add("W-PROJ-002", f"项目“{p.name}”在支出明细中没有任何一行，本年度金额为 0", p, "name")
         if p.name not in with_indicators and not ctx.incomplete("绩效指标"):
             ctx.add("W-PROJ-003", f"项目“{p.name}”没有绩效指标", p, "name")
+        if p.prev_amount is not None and p.prev_total is not None and p.prev_amount > p.prev_total:
+            ctx.add("E-PROJ-007", f"项目“{p.name}”的上年度金额 {yuan(p.prev_amount)} 大于上年度项目总金额 "
+                    f"{yuan(p.prev_total)}", p, "prev_amount", expected=f"不大于 {yuan(p.prev_total)}",
+                    actual=yuan(p.prev_amount))
         _period(ctx, p)
 
     skeleton = dict(ctx.config.skeleton) if ctx.config is not None else {}

@@ -12,7 +12,8 @@ from ..workbook.schema import SHEET_BY_NAME, Kind
 from .context import Context, yuan
 
 rule("W-TEXT-001", W, "文字", "文字中有占位符或未完成的内容",
-     "XX、××、{单位}、待填写、TODO、某某、○○、…… 等是模板中待替换的内容；请改为实际内容")
+     "XX、××、**、{单位}、请写、请填写、待填写、TODO、某某、○○、…… 等是模板中待替换的内容；请改为实际内容"
+     "（文号尚未印发的，可写“（待印发）”或删去文号）")
 rule("W-TEXT-002", W, "文字", "文字中出现了预算年度和上一年度以外的年份",
      "请核对是否沿用了往年的文字；“截至…年”、书名号《》或括号内的年份（如文号〔2017〕）不受此限")
 rule("W-TEXT-003", W, "文字", "项目文字中的金额与该项目的金额都不相同",
@@ -23,10 +24,38 @@ rule("W-TEXT-004", W, "文字", "同一句话中混用元、万元、亿元",
 rule("W-TEXT-005", W, "文字", "以元为单位的金额超过两位小数", "以元为单位的金额最多保留两位小数（到分）")
 rule("W-TEXT-006", W, "文字", "目标或计划写的是已经过去的年份",
      "“力争”“计划”“预计”之后的年份早于预算年度，可能沿用了往年的文字；请改为预算年度")
+rule("W-TEXT-007", W, "文字", "文字中留有模板的填写说明或备选写法",
+     "括号中的填写说明（如“（内设机构请写全称）”）和备选写法（如“我局（委）”）是模板给填写人的提示；"
+     "请按说明写好并删去括号，备选写法只保留一种")
+rule("W-TEXT-008", W, "文字", "同一词句紧接着重复了一遍",
+     "常见于复制粘贴时多粘了一次，如“奖补企业数奖补企业数量”；请删去重复的部分")
+rule("W-TEXT-009", W, "文字", "句子不完整（像是被截断了）",
+     "如“按实际需要展”（缺“开”）、“培育15-20家成长性好、一体化。”（缺所培育的对象）；请补全句子")
+rule("W-TEXT-010", W, "文字", "文字写的是另一级政府的口径",
+     "如市级部门的文字写“纳入省财政预算管理”：多半是照抄了上级的范本；请改为本级（以部门名称中的省、市、县、区为准）")
 
 PLACEHOLDER = re.compile(
-    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|ＸＸ+|××+|\{[^{}\s]{1,12}\}|待填写|请填写|待补充|"
-    r"(?<![A-Za-z])(?:TODO|TBD)(?![A-Za-z])|某某|○○+|〇〇+|……")
+    r"(?<![A-Za-z])(?:XX+|xx+)(?![A-Za-z])|ＸＸ+|××+|\*\*+|＊＊+|\{[^{}\s]{1,12}\}|待填写|请填写|请填|请写|"
+    r"请输入|待补充|(?<![A-Za-z])(?:TODO|TBD)(?![A-Za-z])|某某|○○+|〇〇+|…+|\.{3,}|。。。")
+# Template remnants other than placeholders: a bracketed note to the person filling it in, and
+# alternatives left for them to choose from (我局（委）, 本单位（部门）).
+INSTRUCTION = re.compile(r"[（(][^（）()\n]{0,30}?(?:请|须|应)(?:写|填|输入|注明|列明|补充|选择|删除|修改|替换)"
+                         r"[^（）()\n]*[）)]|[（(](?:此处[^（）()\n]*|选填|必填|可选|示例|举例)[）)]")
+INSTITUTION = r"(?:局|委|厅|办|部|院|会|中心|单位|部门)"
+ALTERNATIVE = re.compile(rf"(?:我|本){INSTITUTION}(?:[（(]{INSTITUTION}[）)]|[/／]{INSTITUTION})")
+# a phrase of three or more characters typed twice in a row (奖补企业数奖补企业数量)
+DUPLICATE = re.compile(r"([\u4e00-\u9fff]{3,})\1")
+# Cut-off phrases: an auxiliary that needs a two-character verb followed by a single character at
+# the end of a clause (按实际需要展), and a count whose noun is missing after its modifiers
+# (培育15-20家成长性好、一体化。).
+CLAUSE_END = r"(?=[，,。；;！!？?\n]|$)"
+AUXILIARY = re.compile(r"(?:需要|予以|给予|加以|进行|积极|逐步|继续|认真|按时|努力|全力|大力|切实|着力)"
+                       r"[\u4e00-\u9fff]" + CLAUSE_END)
+MODIFIER = r"[\u4e00-\u9fff]{1,6}[好强高优大化快佳广稳全新的]"
+HEADLESS = re.compile(r"\d+(?:[-—~～至]\d+)?(?:家|个|名|所|项|座)(?:" + MODIFIER + "、)+" + MODIFIER + CLAUSE_END)
+# 纳入省财政预算管理 in a municipal document: the wording of another level of government
+LEVEL_PHRASE = re.compile(r"纳入(省|市|县|区)级?(?:财政)?预算管理")
+LEVELS = "省市县区"
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 UNTIL = re.compile(r"(截至|截止)(到|于)?\s*$")
 INTENT = re.compile(r"(力争|计划|预计|争取|拟|将|确保|预期)(在|于|到)?\s*$")
@@ -157,16 +186,46 @@ def _project_amounts(ctx: Context, p) -> None:
                 f"{known}", p, fld, expected=closest[1], actual=v)
 
 
+def dept_level(name: str) -> str | None:
+    """省/市/县/区 of a department from its name: the last of them (郑州市金水区商务局 → 区)."""
+    found = [ch for ch in name or "" if ch in LEVELS]
+    return found[-1] if found else None
+
+
+def _remnants(ctx: Context, rec, fld: str, header: str, text: str, level: str | None) -> None:
+    """Template remnants besides placeholders: instructions, alternatives, doubled and cut-off
+    phrases, another level's wording. One diagnostic per rule and cell (the first instance)."""
+    m = INSTRUCTION.search(text) or ALTERNATIVE.search(text)
+    if m:
+        ctx.add("W-TEXT-007", f"{header}中“{_snippet(text, m.start(), m.end())}”留有模板的"
+                f"{'填写说明' if m.group(0)[0] in '（(' else '备选写法'}“{m.group(0)}”", rec, fld)
+    m = DUPLICATE.search(text)
+    if m:
+        ctx.add("W-TEXT-008", f"{header}中“{m.group(1)}”连写了两遍（“{_snippet(text, m.start(), m.end(), 6)}”）",
+                rec, fld)
+    m = AUXILIARY.search(text) or HEADLESS.search(text)
+    if m:
+        ctx.add("W-TEXT-009", f"{header}中“{_snippet(text, m.start(), m.end(), 10)}”像是没写完", rec, fld)
+    m = LEVEL_PHRASE.search(text)
+    if m and level and m.group(1) != level:
+        ctx.add("W-TEXT-010", f"{header}中“{m.group(0)}”是{m.group(1)}级的口径，而{ctx.budget.info.dept_name}"
+                f"是{level}级部门", rec, fld, expected=f"纳入{level}级预算管理", actual=m.group(0))
+
+
 def check(ctx: Context) -> None:
     b = ctx.budget
     allowed = {ctx.year, ctx.year - 1}
+    level = dept_level(b.info.dept_name)
     for rec, fld, header, text in free_text_cells(b):
         if (rec.sheet, fld) != ("上年数", "reason"):  # E-PRIOR-003 speaks for those
-            ph = find_placeholder(text)
+            # a 请写 inside a bracketed instruction is W-TEXT-007's, not a second diagnostic
+            bare = INSTRUCTION.sub("", text)
+            ph = find_placeholder(bare)
             if ph:
-                m = PLACEHOLDER.search(text)
-                ctx.add("W-TEXT-001", f"{header}中有占位内容“{ph}”（“{_snippet(text, m.start(), m.end())}”）",
+                m = PLACEHOLDER.search(bare)
+                ctx.add("W-TEXT-001", f"{header}中有占位内容“{ph}”（“{_snippet(bare, m.start(), m.end())}”）",
                         rec, fld)
+        _remnants(ctx, rec, fld, header, text, level)
         years = allowed
         if rec.sheet == "项目":
             span = [d.year for d in (rec.start, rec.end) if d]
