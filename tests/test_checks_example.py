@@ -37,6 +37,18 @@ EXAMPLE_WARNINGS = {
     ("W-CLASS-005", "支出明细!B135"),  # 031005 on 2101101
     ("W-CLASS-005", "支出明细!B109"),  # 031004 on 2080501 行政单位离退休
     ("W-CLASS-005", "支出明细!B133"),  # 031005 on 2080501
+    # typed targets against the indicator of the same measure (tests/test_checks_numbers.py has
+    # the figures): seed-audit A9, A10, A12, A13, A19
+    ("W-TEXT-011", "整体绩效目标!B6"),  # 目标5 "达到35亿元" vs ≥36亿元人民币; "大于35家" vs ≥35家
+    ("W-TEXT-011", "项目!T5"),     # 外经贸 "5.5亿美元" vs ≥5亿元; "超过100家" vs ≥100家
+    ("W-TEXT-011", "项目!T12"),    # 会展 "360亿元" vs ≥370亿元, "200家" vs ≥210家
+    ("W-TEXT-011", "项目!T9"),     # 招商 "6次以上" vs ≥12次
+    ("W-TEXT-011", "整体绩效目标!B2"),  # "大于5000亿元" vs ≥5000亿元
+    ("W-TEXT-011", "整体绩效目标!B3"),  # "大于25家" vs ≥25家
+    ("W-TEXT-011", "整体绩效目标!B4"),  # "大于100家", "大于4000亿元", "大于5亿元" vs ≥
+    ("W-TEXT-011", "整体绩效目标!B5"),  # "大于1.6万吨" vs 16000吨, "大于200万条" vs ≥200万条
+    # one measure, two targets: 全市进出口额 ≥4160亿 vs 市级进出口额 ≥4000亿元 (seed-audit A11)
+    ("W-PERF-001", "绩效指标!E176"),
 }
 
 

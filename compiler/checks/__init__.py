@@ -19,11 +19,11 @@ rule("E-TPL-001", E, "模板", "模板数据无法读取",
      "请检查 --templates 指定的文件夹及其中的 document.toml", fatal=True)
 
 from . import (amounts, classification, codes, completeness, prior, procurement,  # noqa: E402
-               projects, references, slots, staff, tasks, texts)
+               projects, reconcile, references, slots, staff, tasks, texts)
 
 FAMILIES: list = [completeness.check, codes.check, references.check, classification.check, amounts.check,
                   projects.check, procurement.check, prior.check, staff.check, tasks.check, texts.check,
-                  slots.check]
+                  reconcile.check, slots.check]
 
 
 def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None,

@@ -4,21 +4,17 @@ are its own, but a published 400万元 that should read 390万元 is worth a sec
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..diagnostics import W, money_str, rule
 from ..model import TABLE_MODELS
 from ..workbook.schema import SHEET_BY_NAME, Kind
-from .context import Context, yuan
+from .context import Context
 
 rule("W-TEXT-001", W, "文字", "文字中有占位符或未完成的内容",
      "XX、××、**、{单位}、请写、请填写、待填写、TODO、某某、○○、…… 等是模板中待替换的内容；请改为实际内容"
      "（文号尚未印发的，可写“（待印发）”或删去文号）")
 rule("W-TEXT-002", W, "文字", "文字中出现了预算年度和上一年度以外的年份",
      "请核对是否沿用了往年的文字；“截至…年”、书名号《》或括号内的年份（如文号〔2017〕）不受此限")
-rule("W-TEXT-003", W, "文字", "项目文字中的金额与该项目的金额都不相同",
-     "项目文字中写明的金额应与本年度金额（支出明细之和）、项目总金额、上年度金额或上年度项目总金额之一相同；"
-     "分项金额之和等于项目金额的不受此限")
 rule("W-TEXT-004", W, "文字", "同一句话中混用元、万元、亿元",
      "同一句话中的金额请使用同一单位，便于读者比较")
 rule("W-TEXT-005", W, "文字", "以元为单位的金额超过两位小数", "以元为单位的金额最多保留两位小数（到分）")
@@ -62,18 +58,13 @@ INTENT = re.compile(r"(力争|计划|预计|争取|拟|将|确保|预期)(在|�
 OPEN, CLOSE = "〔[【(（《〈", "〕]】)）》〉"
 NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 MONEY = re.compile(NUMBER + r"\s*(亿元|万元|元)")
-APPROX_BEFORE = re.compile(r"(约|近|超过|不超过|不低于|不少于|不到|逾|达到|达|高于|低于|突破|累计|合计约)\s*$")
-APPROX_AFTER = re.compile(r"^\s*(以上|以下|以内|左右|多|余)")
 SENTENCE = re.compile(r"[^。；;！!？?\n]+")
-UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 # Columns that hold names referring to another sheet (checked where the name is defined) or
 # catalogue names: not free text.
 NOT_FREE = {("支出明细", "project"), ("支出明细", "func_name"), ("支出明细", "econ_name"),
             ("政府采购", "func_name"),
             ("绩效指标", "project"), ("整体绩效任务", "projects"), ("说明文字", "key")}
-PROJECT_TEXTS = ("overview", "basis", "necessity", "measures", "plan", "note", "goal_total",
-                 "goal_year")
 
 
 def find_placeholder(text: str) -> str | None:
@@ -138,16 +129,6 @@ def _years(ctx: Context, rec, fld: str, header: str, text: str, allowed: set[int
                 f"预算年度是 {ctx.year} 年", rec, fld)
 
 
-def _amounts(text: str):
-    """(match, 元 value, unit) of amounts stated in 元/万元/亿元, skipping approximations."""
-    for m in MONEY.finditer(text):
-        before, after = text[:m.start()], text[m.end():]
-        if before.endswith(("亿", "万")) or APPROX_BEFORE.search(before[-6:]) or APPROX_AFTER.match(after):
-            continue
-        value = Decimal(m.group(1).replace(",", "")) * UNIT_FACTOR[m.group(2)]
-        yield m, value, m.group(2)
-
-
 def _units(ctx: Context, rec, fld: str, header: str, text: str) -> None:
     for s in SENTENCE.finditer(text):
         units = list(dict.fromkeys(m.group(2) for m in MONEY.finditer(s.group(0))))
@@ -158,32 +139,6 @@ def _units(ctx: Context, rec, fld: str, header: str, text: str) -> None:
     for m in re.finditer(r"(?<![\d.])(\d+\.\d{3,})\s*元", text):
         ctx.add("W-TEXT-005", f"{header}中的“{m.group(0)}”超过两位小数", rec, fld)
         return
-
-
-def _project_amounts(ctx: Context, p) -> None:
-    figures = {"本年度金额": ctx.project_amount(p.name), "项目总金额": p.total,
-               "上年度金额": p.prev_amount, "上年度项目总金额": p.prev_total}
-    values = {v for v in figures.values() if v is not None}
-    stated: list[tuple[str, str, object, Decimal]] = []
-    parts_ok: set[Decimal] = set()
-    for fld in PROJECT_TEXTS:
-        text = getattr(p, fld) or ""
-        found = [(m, v) for m, v, unit in _amounts(text) if unit != "亿元"]
-        loose = [v for _m, v in found if v not in values]
-        if loose and sum(set(loose)) in values:
-            parts_ok.update(loose)  # a breakdown: 40 + 60 + 300 + 5000 万 = the project's 5400 万
-        stated += [(fld, text, m, v) for m, v in found]
-    header = {c.field: c.header for c in SHEET_BY_NAME["项目"].columns}
-    reported: set[Decimal] = set()
-    for fld, text, m, v in stated:
-        if v in values or v in parts_ok or v in reported:
-            continue
-        reported.add(v)
-        nonzero = {k: x for k, x in figures.items() if x}
-        closest = min(nonzero.items(), key=lambda kv: abs(kv[1] - v)) if nonzero else ("本年度金额", Decimal(0))
-        known = "、".join(f"{k} {yuan(x)}" for k, x in figures.items() if x is not None)
-        ctx.add("W-TEXT-003", f"{header[fld]}中的“{m.group(0)}”（{yuan(v)}）与项目“{p.name}”的金额都不相同："
-                f"{known}", p, fld, expected=closest[1], actual=v)
 
 
 def dept_level(name: str) -> str | None:
@@ -233,8 +188,6 @@ def check(ctx: Context) -> None:
                 years = allowed | set(range(span[0], span[1] + 1))
         _years(ctx, rec, fld, header, text, years)
         _units(ctx, rec, fld, header, text)
-    for p in b.projects:
-        _project_amounts(ctx, p)
 
 
 __all__ = ["check", "find_placeholder", "free_text_cells", "money_str"]
