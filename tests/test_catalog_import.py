@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from compiler.catalogs import TABLES, catalog_for, load_catalog
+from compiler.catalogs import RESERVED_FILE, TABLES, catalog_for, load_catalog
 from compiler.catalogs.importer import clean_name
 from compiler.cli import main
 from compiler.config import load_config
@@ -69,7 +69,7 @@ def test_round_trip(tmp_path, capsys):
     assert ["20805", "行政事业单位养老支出"] in rows
     meta = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
     assert meta["year"] == 2021
-    assert set(meta["sources"]) == set(TABLES.values())
+    assert set(meta["sources"]) == set(TABLES.values()) | {RESERVED_FILE}
     assert meta["complete"]["功能分类"] == ["类", "款", "项"]
     assert "科目表.xlsx" in meta["sources"]["功能分类.csv"]
     assert "沿用内置 2021 年目录" in meta["sources"]["政府经济分类.csv"]
@@ -79,6 +79,7 @@ def test_round_trip(tmp_path, capsys):
     assert cat.econ_name("30298") == "数据服务费（测试）"   # brackets as the lists print them
     assert cat.gov_for("30201", "行政") == "50201"           # correspondence kept from the built-in
     assert cat.gov_for("30298", "行政") is None              # a 款 the built-in cannot map
+    assert (cat.reserved_for("2070101"), cat.reserved_for("2070104")) == ("行政", None)  # by name
 
     # the culture bureau without any names typed: the imported list names every code
     data = copy.deepcopy(CULTURE)

@@ -364,7 +364,8 @@ def test_yearly_catalogue_says_where_each_row_comes_from(year):
     folder = BUNDLED.parent / str(year)
     meta = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
     assert meta["year"] == year and load_catalog(year).year == year
-    assert set(meta["sources"]) == set(TABLES.values())
+    assert set(meta["sources"]) == set(TABLES.values()) | {RESERVED_FILE}
+    assert load_catalog(year).reserved_for("2101102") == "事业"
     # nothing claimed complete that could not be checked for that year
     assert "功能分类" not in meta["complete"] and "部门经济分类" not in meta["complete"]
     for file in ("功能分类.csv", "部门经济分类.csv", "政府经济分类.csv"):

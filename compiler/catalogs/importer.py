@@ -27,7 +27,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (ECON_FILE, FUNC_FILE, GOV_FILE, LEVELS, MAP_FILE, META_FILE, PROC_FILE,
+from . import (ECON_FILE, FUNC_FILE, GOV_FILE, LEVELS, MAP_FILE, META_FILE, PROC_FILE, RESERVED_FILE,
                UNIT_CLASSES, CatalogError, _load, _read_csv, bundled_years, load_catalog)
 
 HEADER_ROWS = 30          # the header row is looked for in the first rows of a sheet
@@ -283,6 +283,13 @@ def build_folder(result: _Result, source: Path, year: int, target: Path, *, part
     if all((e, cls) in mapped for e in econ if len(e) == 5 for cls in UNIT_CLASSES):
         complete["经济分类对应"] = ["款"]
     sources[MAP_FILE] = f"沿用内置 {base_year} 年目录中两套经济分类都有的对应：{base_meta['sources'].get(MAP_FILE, '')}"
+    # 项 reserved for one 单位类别 (行政运行, 事业单位医疗 …): the built-in list's names, applied to
+    # the imported codes that carry them
+    if (base.source_dir / RESERVED_FILE).is_file():
+        by_name = {r["名称"]: r["单位类别"] for _, r in _read_csv(base.source_dir / RESERVED_FILE, ("名称", "单位类别"))}
+        reserved = [[c, n, by_name[n]] for c, n in names["功能分类"].items() if len(c) == 7 and n in by_name]
+        (target / RESERVED_FILE).write_text(_csv_text(["编码", "名称", "单位类别"], reserved), encoding="utf-8")
+        sources[RESERVED_FILE] = f"按名称沿用内置 {base_year} 年目录：{base_meta['sources'].get(RESERVED_FILE, '')}"
     shutil.copyfile(base.source_dir / PROC_FILE, target / PROC_FILE)
     sources[PROC_FILE] = f"沿用内置 {base_year} 年目录：{base_meta['sources'].get(PROC_FILE, '')}"
     if "政府采购品目" in base_meta.get("complete", {}):
