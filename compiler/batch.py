@@ -119,38 +119,31 @@ def build_one(file: str, out: str, formats: list[str], templates: str | None,
     path = Path(file)
     res = Result(file=file, stem=path.stem)
     try:
-        from .config import ConfigError
         from .diagnostics import Report
-        from .pipeline import check_workbook
-        from .render.build import BuildError, build_outputs
+        from .pipeline import Options, compile_workbook
         from .report import format_human
-        checked = check_workbook(path, Path(catalog) if catalog else None,
-                                 Path(templates) if templates else None)
-        report = checked.report
+        result = compile_workbook(path, Options(
+            templates=Path(templates) if templates else None,
+            catalog=Path(catalog) if catalog else None, formats=tuple(formats),
+            out=Path(out) / path.stem, pdfa=pdfa))
+        report = result.report
         res.errors, res.warnings = len(report.errors), len(report.warnings)
         res.diagnostics = [d.as_dict() for d in report.items]
-        if checked.budget is not None:
-            res.dept, res.year = checked.budget.info.dept_name, checked.budget.info.year
-        if checked.exit_status != 0:
-            res.message = "无法读取" if checked.exit_status == 2 else "存在错误，未生成任何文件"
+        if result.budget is not None:
+            res.dept, res.year = result.budget.info.dept_name, result.budget.info.year
+        if result.error is not None:
+            res.message = f"生成失败：{result.error}"
+        elif result.exit_status != 0:
+            res.message = "无法读取" if result.exit_status == 2 else "存在错误，未生成任何文件"
             only = Report(file=report.file)  # the errors; warnings are counted, `check` lists them
             only.items = list(report.errors)
             res.report = format_human(only).rsplit("\n", 1)[0]
         else:
-            folder = Path(out) / path.stem
-            try:
-                written = build_outputs(checked.budget, path, folder, formats,
-                                        Path(templates) if templates else None,
-                                        Path(catalog) if catalog else None,
-                                        **({"pdfa": True} if pdfa else {}))
-            except (BuildError, ConfigError) as exc:
-                res.message = f"生成失败：{exc}"
-            else:
-                res.status = "ok"
-                res.outputs = [str(w.relative_to(out)) for w in written]
-                pdf = next((w for w in written if w.suffix == ".pdf"), None)
-                if pdf is not None:
-                    res.pages = count_pages(pdf)
+            res.status = "ok"
+            res.outputs = [str(w.relative_to(out)) for w in result.written]
+            pdf = next((w for w in result.written if w.suffix == ".pdf"), None)
+            if pdf is not None:
+                res.pages = count_pages(pdf)
     except Exception as exc:  # one department's bug must not stop the batch
         res.status = "failed"
         res.message = f"内部错误（{type(exc).__name__}: {exc}）"
@@ -316,7 +309,7 @@ def build_many(paths: list[Path], out: Path, formats: list[str], jobs: int | Non
 
 def run(args) -> int:
     """`gongkai build` with a folder or several files."""
-    from .render.build import FORMATS
+    from .render.build import BACKENDS
     from .workbook.new import write_atomic
     try:
         paths = collect(args.file)
@@ -324,9 +317,9 @@ def run(args) -> int:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in BACKENDS]
     if unknown:
-        print(f"gongkai: 不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）", file=sys.stderr)
+        print(f"gongkai: 不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(BACKENDS)}）", file=sys.stderr)
         return 2
     pdfa = bool(getattr(args, "pdfa", False))
     if pdfa and "pdf" not in formats:

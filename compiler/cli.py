@@ -46,11 +46,18 @@ def cmd_new(args) -> int:
     return 0
 
 
+def _options(args, **more):
+    """pipeline.Options from the arguments every subcommand shares."""
+    from .pipeline import Options
+    templates, catalog = getattr(args, "templates", None), getattr(args, "catalog", None)
+    return Options(templates=Path(templates) if templates else None,
+                   catalog=Path(catalog) if catalog else None, **more)
+
+
 def cmd_check(args) -> int:
-    from .pipeline import check_workbook
+    from .pipeline import check
     path = Path(args.file)
-    checked = check_workbook(path, Path(args.catalog) if args.catalog else None,
-                             Path(args.templates) if args.templates else None)
+    checked = check(path, _options(args))
     _print_report(checked, args.format, path)
     status = checked.exit_status
     if status == 0 and args.strict and checked.report.warnings:
@@ -75,31 +82,24 @@ def cmd_build(args) -> int:
     from . import batch
     if batch.is_batch(args.file):  # a folder or several workbooks: OUT/<stem>/ each
         return batch.run(args)
-    from .pipeline import check_workbook
+    from .pipeline import compile_workbook
     path = Path(args.file[0]) if args.file else EXAMPLE
-    checked = check_workbook(path, Path(args.catalog) if args.catalog else None,
-                             Path(args.templates) if args.templates else None)
-    if checked.exit_status != 0 or checked.report.warnings:
-        _print_report(checked, "human", path)
-    if checked.exit_status != 0:
-        print("存在错误，未生成任何文件。", file=sys.stderr)
-        return checked.exit_status
-    from .config import ConfigError
-    from .render.build import BuildError, build_outputs
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if args.pdfa and "pdf" not in formats:
         print("gongkai: 参数错误：--pdfa 需要 --format 中包含 pdf", file=sys.stderr)
         return 2
-    try:
-        written = build_outputs(checked.budget, path, Path(args.out), formats,
-                                Path(args.templates) if args.templates else None,
-                                Path(args.catalog) if args.catalog else None,
-                                pdfa=args.pdfa)
-    except (BuildError, ConfigError) as exc:
-        print(f"gongkai: {exc}", file=sys.stderr)
+    result = compile_workbook(path, _options(args, formats=formats, out=Path(args.out),
+                                             pdfa=args.pdfa))
+    if result.report.fatal or result.report.errors or result.budget is None or result.report.warnings:
+        _print_report(result, "human", path)
+    if result.error is None and result.exit_status != 0:
+        print("存在错误，未生成任何文件。", file=sys.stderr)
+        return result.exit_status
+    if result.error is not None:
+        print(f"gongkai: {result.error}", file=sys.stderr)
         print("未生成任何文件。", file=sys.stderr)
         return 1
-    for w in written:
+    for w in result.written:
         print(f"已生成：{w}")
     return 0
 
@@ -119,14 +119,14 @@ def cmd_doctor(args) -> int:
             print(f"✗ 未找到{label}：需要 {' / '.join(getattr(fonts, role.upper()))} 之一。"
                   "Debian/Ubuntu：apt-get install fonts-noto-cjk")
     if args.file:
-        from .pipeline import check_workbook
-        from .render.build import render_text
+        from .pipeline import check, render_job
+        from .render.pdf import visible_text
         path = Path(args.file)
-        checked = check_workbook(path)
+        checked = check(path)
         if checked.exit_status != 0:
             _print_report(checked, "human", path)
             return checked.exit_status
-        text = render_text(checked.budget)
+        text = visible_text(render_job(checked).html)
         missing = fonts.missing_glyphs(text)
         if missing:
             from .render.pdf import _locate

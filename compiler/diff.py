@@ -242,21 +242,14 @@ def _cells(t: Table) -> list[list[Cell | None]]:
 
 def column_labels(t: Table) -> list[str]:
     """Each column's header path, e.g. "基本支出·小计" (a leaf label alone is ambiguous)."""
-    paths: list[list[str]] = [[] for _ in t.columns]
-    taken: dict[tuple[int, int], bool] = {}
-    for h, row in enumerate(t.header):
-        c = 0
-        for cell in row:
-            while taken.get((h, c)):
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken[(h + dr, c + dc)] = True
-            for dc in range(cell.colspan):
-                if c + dc < len(paths) and cell.value and str(cell.value) not in paths[c + dc]:
-                    paths[c + dc].append(str(cell.value).strip())
-            c += cell.colspan
-    return ["·".join(p) if p else col.label for p, col in zip(paths, t.columns)]
+    out = []
+    for col in t.columns:
+        parts: list[str] = []
+        for text in (p.strip() for p in col.path):
+            if text and text not in parts:
+                parts.append(text)
+        out.append("·".join(parts) or col.label)
+    return out
 
 
 def table_rows(t: Table) -> Keyed:
@@ -434,24 +427,25 @@ class DiffError(Exception):
 
 
 def views_of(path: Path, catalog_dir: Path | None = None, templates: Path | None = None):
-    """(Views, Checked) of a workbook; DiffError when it cannot be read or derived."""
-    from .catalogs import CatalogError, catalog_for
-    from .config import ConfigError, load_config
-    from .derive import derive
-    from .pipeline import check_workbook
-    checked = check_workbook(path, catalog_dir, templates)
-    if checked.budget is None:
+    """(Views, checked Result) of a workbook; DiffError when it cannot be read or derived."""
+    from .pipeline import Options, check
+    checked = check(path, Options(templates=templates, catalog=catalog_dir))
+    return views_from(checked), checked
+
+
+def views_from(checked) -> Views:
+    """The Views of a checked workbook (pipeline.check); DiffError when it cannot be read or
+    its tables cannot be derived."""
+    from .pipeline import derive_views
+    path = checked.path
+    if checked.budget is None or checked.report.fatal:
         from .report import format_human
         raise DiffError(f"无法读取 {path}：\n" + format_human(checked.report))
     try:
-        views = derive(checked.budget, catalog_for(checked.budget, catalog_dir),
-                       load_config(templates))
-    except (CatalogError, ConfigError) as exc:
-        raise DiffError(str(exc)) from exc
+        return derive_views(checked)
     except Exception as exc:  # a draft so broken the tables cannot be derived
         raise DiffError(f"{path} 无法生成附表（{type(exc).__name__}: {exc}）；"
                         f"请先运行 gongkai check {path} 改正错误") from exc
-    return views, checked
 
 
 def compare(va: Views, vb: Views, a_name: str = "A", b_name: str = "B") -> Diff:

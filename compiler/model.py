@@ -8,7 +8,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .workbook.schema import GENERAL_BUDGET_SOURCES
+from . import vocab
 
 
 class Located(BaseModel):
@@ -77,7 +77,7 @@ class Unit(Located):
     @property
     def is_admin(self) -> bool:
         """行政 and 参公 units: 行政 government classification, count for 机关运行经费."""
-        return self.kind in ("行政单位", "参照公务员法管理事业单位")
+        return self.kind in vocab.ADMIN_UNIT_KINDS
 
 
 class Numbered(Located):
@@ -105,11 +105,11 @@ class Line(Located):
 
     @property
     def is_basic(self) -> bool:
-        return self.kind == "基本支出"
+        return self.kind == vocab.BASIC
 
     @property
     def is_general_budget(self) -> bool:
-        return self.source in GENERAL_BUDGET_SOURCES
+        return self.source in vocab.GENERAL_BUDGET_SOURCES
 
     @property
     def is_fiscal(self) -> bool:

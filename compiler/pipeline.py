@@ -1,7 +1,18 @@
-"""The one-way pipeline: read → model → check (→ derive → render, in build)."""
+"""The one compile step: read → check → derive → render.
+
+Every face — the CLI (check, build, doctor), the batch, diff, rollover and the web page — calls
+these functions and adds only its arguments and its presentation, so a stage is never
+re-assembled differently in two places:
+
+    result = compile_workbook(path, Options(formats=("html", "pdf"), out=Path("out")))
+    result.report, result.budget, result.views, result.written, result.exit_status
+
+The stages are callable one by one (``check`` → ``derive_views`` → ``render``); each keeps what
+it loaded on the Result (the catalogue and the template data are loaded once, by the checks,
+and reused by derive and render)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Report
@@ -9,23 +20,96 @@ from .load import load
 from .model import Budget
 
 
+@dataclass(frozen=True)
+class Options:
+    templates: Path | None = None          # --templates DIR: a folder laid over the default
+    catalog: Path | None = None            # --catalog DIR: another year's code lists
+    formats: tuple[str, ...] = ("html", "json")
+    out: Path | None = None                # where render writes; None: check only
+    pdfa: bool = False                     # PDF/A-3b with the workbook attached
+
+
 @dataclass
-class Checked:
-    budget: Budget | None
+class Result:
+    path: Path
     report: Report
+    budget: Budget | None = None
+    catalog: object | None = None          # compiler.catalogs.Catalog
+    config: object | None = None           # compiler.config.Config
+    views: object | None = None            # compiler.derive.Views, once derived
+    written: list[Path] = field(default_factory=list)
+    error: str | None = None               # why rendering failed (Chinese); nothing was written
 
     @property
     def exit_status(self) -> int:
+        """0 fine; 1 the workbook has errors (or rendering failed); 2 it cannot be read."""
         if self.report.fatal:
             return 2
-        return 1 if self.report.errors or self.budget is None else 0
+        return 1 if self.report.errors or self.budget is None or self.error else 0
+
+
+Checked = Result   # the name earlier callers use for a checked workbook
+
+
+def check(path: Path, options: Options = Options()) -> Result:
+    """read → check: the Budget and every diagnostic. The catalogue and the template data are
+    loaded here (a problem with either is a diagnostic) and kept for the later stages."""
+    report = Report(file=path.name)
+    result = Result(path, report, load(path, report))
+    if result.budget is not None:
+        from .checks import run_checks
+        ctx = run_checks(result.budget, report, options.catalog, options.templates)
+        result.catalog, result.config = ctx.catalog, ctx.config
+    return result
 
 
 def check_workbook(path: Path, catalog_dir: Path | None = None,
-                   templates: Path | None = None) -> Checked:
-    report = Report(file=path.name)
-    budget = load(path, report)
-    if budget is not None:
-        from .checks import run_checks
-        run_checks(budget, report, catalog_dir, templates)
-    return Checked(budget, report)
+                   templates: Path | None = None) -> Result:
+    """``check`` with the two options the checks depend on."""
+    return check(path, Options(templates=templates, catalog=catalog_dir))
+
+
+def document_catalog(result: Result):
+    """The catalogue the document is rendered with: the one the checks used, with the names the
+    workbook entered for codes the list lacks (catalogs.catalog_for)."""
+    from .catalogs import entered_names
+    return result.catalog.with_names(*entered_names(result.budget))
+
+
+def derive_views(result: Result):
+    """check → derive: the Views (every 附表 and narrative fact) of a checked workbook."""
+    if result.views is None:
+        from .derive import derive
+        if result.budget is None or result.catalog is None or result.config is None:
+            raise ValueError("derive needs a checked workbook with its catalogue and template data")
+        result.views = derive(result.budget, document_catalog(result), result.config)
+    return result.views
+
+
+def render_job(result: Result, options: Options = Options()):
+    """What the back ends render from (compiler.render.build.RenderJob)."""
+    from .render.build import RenderJob
+    return RenderJob(derive_views(result), result.config, document_catalog(result), result.path,
+                     pdfa=options.pdfa)
+
+
+def render(result: Result, options: Options) -> list[Path]:
+    """derive → render: write the requested formats into ``options.out``. Raises BuildError
+    (message for the user) when a back end cannot complete; nothing is written then."""
+    from .render.build import write_outputs
+    written = write_outputs(render_job(result, options), options.out, options.formats)
+    result.written = written
+    return written
+
+
+def compile_workbook(path: Path, options: Options) -> Result:
+    """read → check → derive → render. Renders only a workbook without errors, and only when
+    ``options.out`` is set; a failed render is ``result.error`` (nothing written)."""
+    from .render.build import BuildError
+    result = check(path, options)
+    if result.exit_status == 0 and options.out is not None:
+        try:
+            render(result, options)
+        except BuildError as exc:
+            result.error = str(exc)
+    return result

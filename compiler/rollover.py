@@ -30,9 +30,8 @@ from pathlib import Path
 
 from .derive.figures import prior_item_amount
 from .model import Budget
-from .workbook.schema import ENUMS, SHEET_BY_NAME, Kind, column_letter
-
-PRIOR_ITEMS: tuple[str, ...] = ENUMS["上年数指标"]
+from .vocab import PRIOR_ITEMS
+from .workbook.schema import SHEET_BY_NAME, Kind, column_letter
 
 # fields that name things other rows refer to: never rewritten (a renamed project would lose
 # its indicators and tasks); everything else of kind TEXT/LONGTEXT is a text that may say a year
@@ -176,7 +175,7 @@ def run(args) -> int:
     """The `rollover` subcommand: check OLD, write NEW, say what staff must review."""
     import sys
 
-    from .pipeline import check_workbook
+    from .pipeline import Options, check
     from .report import format_human
     from .workbook.new import build_workbook, save_atomic
 
@@ -190,7 +189,7 @@ def run(args) -> int:
     if new.exists() and not args.force:
         print(f"gongkai: 文件已存在：{new}（不会覆盖；确需覆盖请加 --force）", file=sys.stderr)
         return 2
-    checked = check_workbook(old, Path(args.catalog) if args.catalog else None)
+    checked = check(old, Options(catalog=Path(args.catalog) if args.catalog else None))
     if checked.exit_status != 0:
         print(format_human(checked.report, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
         print(f"原工作簿 {old.name} 有错误，未结转；请先改正（gongkai check {old}）。", file=sys.stderr)

@@ -79,6 +79,14 @@ def example_views():
     return checked.budget, catalog, derive(checked.budget, catalog, load_config())
 
 
+def build(path: Path, out: Path, formats) -> list[Path]:
+    """Check and render a clean workbook through the pipeline; the paths written."""
+    from compiler.pipeline import Options, compile_workbook
+    result = compile_workbook(path, Options(formats=tuple(formats), out=out))
+    assert result.exit_status == 0 and result.error is None, (result.error, result.report.errors)
+    return result.written
+
+
 def write_small(path: Path, data: dict | None = None) -> Path:
     build_workbook(data=data or SMALL).save(path)
     return path

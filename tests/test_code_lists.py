@@ -14,8 +14,7 @@ from compiler.catalogs import catalog_for, load_catalog
 from compiler.cli import main
 from compiler.config import load_config
 from compiler.derive import derive
-from compiler.pipeline import check_workbook
-from compiler.render.build import build_outputs
+from compiler.pipeline import Options, check_workbook, compile_workbook
 from conftest import SMALL, write_small
 
 from checks_support import codes, found
@@ -96,7 +95,8 @@ def test_code_missing_from_the_list_is_accepted_with_its_name(culture, tmp_path)
     assert item_name(views, "table-3", "101002/2070104") == "图书馆"
     assert item_name(views, "table-3", "101001/2070109") == "群众文化"
     out = tmp_path / "out"
-    build_outputs(checked.budget, culture, out, ["html", "data"], catalog_dir=cat)
+    result = compile_workbook(culture, Options(catalog=cat, formats=("html", "data"), out=out))
+    assert result.exit_status == 0 and result.error is None
     with (out / "culture-2021-data" / "lines.csv").open(encoding="utf-8-sig") as fh:
         lines = {r["来源行号"]: r for r in csv.DictReader(fh)}
     assert lines[str(LIBRARY_ROW)]["功能分类项编码"] == "2070104"

@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 
 from compiler.pipeline import check_workbook
-from compiler.render.build import build_outputs
 from compiler.render.opendata import (LINE_FIELDS, flat_labels, package_name, render_data,
                                       write_folder_atomic)
-from conftest import EXAMPLE, example_views
+from conftest import EXAMPLE, build, example_views
 
 STEM = EXAMPLE.stem
 
@@ -31,7 +30,7 @@ def example():
 def folder(tmp_path_factory, example):
     budget = example[0]
     out = tmp_path_factory.mktemp("data")
-    written = build_outputs(budget, EXAMPLE, out, ["data"])
+    written = build(EXAMPLE, out, ["data"])
     assert written == [out / f"{STEM}-data"]
     return out / f"{STEM}-data"
 
@@ -176,7 +175,7 @@ def test_package_name_is_a_slug():
 def test_two_builds_are_byte_identical(folder, example, tmp_path):
     budget = example[0]
     time.sleep(1.1)
-    build_outputs(budget, EXAMPLE, tmp_path, ["data"])
+    build(EXAMPLE, tmp_path, ["data"])
     again = tmp_path / folder.name
     assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in folder.iterdir())
     for p in folder.iterdir():
@@ -253,7 +252,7 @@ def test_frictionless_would_catch_a_bad_cell(folder, tmp_path):
 def test_small_workbook_package_validates(small, tmp_path):
     checked = check_workbook(small)
     assert checked.exit_status == 0
-    build_outputs(checked.budget, small, tmp_path, ["data", "xlsx"])
+    build(small, tmp_path, ["data", "xlsx"])
     report = _validate(tmp_path / "small-data" / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])
     rows = read_csv(tmp_path / "small-data" / "lines.csv")

@@ -15,7 +15,8 @@ from compiler.catalogs import load_catalog
 from compiler.config import load_config
 from compiler.derive.tables import derive_tables, project_amounts
 from compiler.model import Budget, Indicator, Info, Line, Procurement, Project, Staff, Task, Unit
-from compiler.workbook.schema import ENUMS, GENERAL_BUDGET_SOURCES
+from compiler.vocab import GENERAL_BUDGET_SOURCES
+from compiler.workbook.schema import ENUMS
 from test_tables import assert_grid
 
 CATALOG = load_catalog(2020)

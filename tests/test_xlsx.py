@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
-from compiler.render.build import build_outputs, meta_date
+from compiler.render.build import meta_date
 from compiler.render.opendata import flat_labels
 from compiler.render.xlsx import (SHEET_NAME_MAX, clean_sheet_name, place, sheet_names,
                                   unique_sheet_name)
-from conftest import EXAMPLE, run_cli, example_views
+from conftest import EXAMPLE, build, run_cli, example_views
 
 STEM = EXAMPLE.stem
 
@@ -35,7 +35,7 @@ def example():
 def built(tmp_path_factory, example):
     budget, _ = example
     out = tmp_path_factory.mktemp("build")
-    build_outputs(budget, EXAMPLE, out, ["html", "xlsx", "data"])
+    build(EXAMPLE, out, ["html", "xlsx", "data"])
     return out
 
 
@@ -369,7 +369,7 @@ def test_wrapped_text_rows_are_tall_enough(wb, example):
 def test_two_builds_are_byte_identical(built, example, tmp_path):
     budget, _ = example
     time.sleep(1.1)  # a clock leaking into the file would show
-    build_outputs(budget, EXAMPLE, tmp_path, ["xlsx"])
+    build(EXAMPLE, tmp_path, ["xlsx"])
     name = f"{STEM}-附表.xlsx"
     assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
     with zipfile.ZipFile(built / name) as z:

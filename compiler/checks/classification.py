@@ -2,6 +2,7 @@
 of a line agrees with the official 部门→政府 correspondence for the unit's type."""
 from __future__ import annotations
 
+from .. import vocab
 from ..catalogs import unit_class
 from ..diagnostics import E, W, rule
 from .context import Context
@@ -20,8 +21,8 @@ rule("W-CLASS-005", W, "分类", "功能科目是另一类单位专用的",
      "事业单位医疗、事业单位离退休、事业运行只用于事业单位（科目目录的 功能分类单位类别.csv）；"
      "请改用本单位类型的科目，或核对单位表中的单位类型")
 
-BASIC_CLASSES = ("301", "302", "303", "309", "310", "399")
-PERSONNEL_CLASSES = ("301", "303")
+BASIC_CLASSES = vocab.BASIC_CLASSES
+PERSONNEL_CLASSES = vocab.PERSONNEL
 
 
 def check(ctx: Context) -> None:

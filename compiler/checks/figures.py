@@ -5,8 +5,6 @@ One definition only: it lives with the other figure definitions in compiler/deri
 from __future__ import annotations
 
 from ..derive.figures import prior_item_amount
-from ..workbook.schema import ENUMS
-
-ITEMS: tuple[str, ...] = ENUMS["上年数指标"]
+from ..vocab import PRIOR_ITEMS as ITEMS
 
 __all__ = ["ITEMS", "prior_item_amount"]

@@ -1,4 +1,9 @@
-"""derive: pure functions from the checked Budget to the Views every back end renders."""
+"""derive: pure functions from the checked Budget to the Views every back end renders.
+
+table.py is the Table IR (columns with header paths, rows of cells); the 附表 are built from
+dimensions.py (what the rows are), measures.py (what a column adds up), layouts.py (how rows and
+columns make a table) and forms.py (the 绩效目标表); tables.py lists them in document order;
+facts.py holds every number the narrative quotes, on the definitions of figures.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,7 +9,8 @@ from decimal import Decimal
 from ..config import Config, fill
 from ..model import Budget
 from ..render.format import largest_remainder
-from ..workbook.schema import ENUMS, GENERAL_BUDGET_SOURCES
+from .. import vocab
+from ..vocab import GENERAL_BUDGET_SOURCES
 from . import figures as fg
 from .figures import ZERO, total
 
@@ -29,7 +30,7 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     basic = [ln for ln in lines if ln.is_basic]
     project = [ln for ln in lines if not ln.is_basic]
 
-    income = {src: total(ln for ln in lines if ln.source == src) for src in ENUMS["资金来源"]}
+    income = {src: total(ln for ln in lines if ln.source == src) for src in vocab.SOURCES}
     income_general = sum((income[s] for s in GENERAL_BUDGET_SOURCES), ZERO)
 
     project_cat = {p.name: p.category for p in budget.projects}
@@ -71,14 +72,13 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     running_list = [{"code": c, "name": catalog.econ_name(c) or ln_name(budget, c), "amount": a}
                     for c, a in sorted(running_items.items(), key=lambda kv: (-kv[1], kv[0]))]
 
-    proc_by_cat: dict[str, Decimal] = {c: ZERO for c in ENUMS["采购类别"]}
+    proc_by_cat: dict[str, Decimal] = {c: ZERO for c in vocab.PROCUREMENT_CATEGORIES}
     for row in budget.procurement:
         cat = row.category or catalog.procurement_category(row.catalog)
         if cat in proc_by_cat:
             proc_by_cat[cat] += row.amount
 
-    fiscal_sources = ("财政拨款", "政府性基金预算", "国有资本经营预算")
-    fiscal = {s: total(ln for ln in lines if ln.source == s) for s in fiscal_sources}
+    fiscal = {s: total(ln for ln in lines if ln.source == s) for s in vocab.FISCAL_SOURCES}
 
     # 空表: which 附表 have nothing, and the sentence that explains it
     texts = {t.key: (t.text or "") for t in budget.texts}
@@ -134,19 +134,20 @@ def ln_name(budget: Budget, code: str) -> str:
 
 
 def main_projects_table(budget: Budget, config: Config):
-    """第二部分 二(三) 主要项目: projects by unit with their derived amounts (元)."""
+    """第二部分 二(三) 主要项目: projects by unit with their derived amounts (元); wording from
+    [labels.main_projects] of the template data."""
+    from .measures import project_amounts
     from .table import Cell, Column, Row, Table
-    from .tables import project_amounts
-    totals, general, fund = (project_amounts(budget), project_amounts(budget, "财政拨款"),
-                             project_amounts(budget, "政府性基金预算"))
+    lab = config.data.get("labels", {}).get("main_projects", {})
+    totals, general, fund = (project_amounts(budget), project_amounts(budget, vocab.FISCAL_SOURCES[0]),
+                             project_amounts(budget, vocab.FISCAL_SOURCES[1]))
     amounts = {name: {"total": totals[name], "general": general.get(name, ZERO),
                       "fund": fund.get(name, ZERO)} for name in totals}
-    cols = (Column("unit_code", "单位代码", "code", 1.2), Column("name", "单位名称（项目名称）", "text", 4),
-            Column("total", "小计", "money", 1.6), Column("general", "其中：公共财政拨款", "money", 1.6),
-            Column("fund", "其中：政府性基金", "money", 1.6))
-    header = ((Cell("单位代码", rowspan=2), Cell("单位名称（项目名称）", rowspan=2),
-               Cell(f"{budget.info.year} 年", colspan=3)),
-              (Cell("小计"), Cell("其中：公共财政拨款"), Cell("其中：政府性基金")))
+    year = fill(lab["year"], 预算年度=budget.info.year)
+    cols = (Column("unit_code", lab["unit_code"], "code", 1.2), Column("name", lab["name"], "text", 4),
+            Column("total", (year, lab["total"]), "money", 1.6),
+            Column("general", (year, lab["general"]), "money", 1.6),
+            Column("fund", (year, lab["fund"]), "money", 1.6))
 
     def money(a):
         return (Cell(a["total"]), Cell(a["general"]), Cell(a["fund"]))
@@ -165,5 +166,6 @@ def main_projects_table(budget: Budget, config: Config):
         body.append(Row("unit", (Cell(unit.code), Cell(unit.name), *money(sub)), key=unit.code))
         body += [Row("item", (Cell(None), Cell(p.name), *money(amounts[p.name])), indent=1,
                      key=f"{unit.code}/{p.name}") for p in projects]
-    rows = (Row("total", (Cell(None), Cell("合计", align="center"), *money(grand)), key="total"), *body)
-    return Table(id="main-projects", number="", title="主要项目", columns=cols, header=header, rows=rows)
+    rows = (Row("total", (Cell(None), Cell(lab["grand_total"], align="center"), *money(grand)),
+                key="total"), *body)
+    return Table(id="main-projects", number="", title=lab["title"], columns=cols, rows=rows)

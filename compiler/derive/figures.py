@@ -1,47 +1,27 @@
-"""The definitions every derived figure rests on, in one place: how an economic code groups
-into the 基本支出 columns, which lines are “三公” or 机关运行经费, and the current-year figure of
-each 上年数 指标. Pure functions over the Budget; tables, facts and checks all use them."""
+"""The figures every table, sentence and check rests on: the 基本支出 group of an economic code,
+the “三公” and 机关运行经费 lines, and the current-year figure of each 上年数 指标. The code sets
+themselves are vocabulary (compiler/vocab.py, by year); these are pure functions of the Budget
+that apply them."""
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Iterable
 
+from .. import vocab
 from ..model import Budget, Line
-from ..workbook.schema import GENERAL_BUDGET_SOURCES
+from ..vocab import (BASIC_GROUPS, GENERAL_BUDGET_SOURCES, OTHER_LABEL, PERSONNEL,  # noqa: F401
+                     PROJECT_CATEGORIES, PUBLIC, THREE_PUBLIC)
 
 ZERO = Decimal(0)
-
-# 基本支出 columns of 表1/3/5: (key, label, economic 类)
-BASIC_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("wages", "工资福利支出", ("301",)),
-    ("household", "对个人和家庭的补助支出", ("303",)),
-    ("goods", "商品服务支出", ("302",)),
-    ("capital", "资本性支出", ("310", "309")),
-)
-OTHER_LABEL = "其他支出"           # basic spending outside the four groups (e.g. 399)
-PERSONNEL = ("301", "303")         # 人员经费
-PUBLIC = ("302", "310", "309")     # 公用经费
-
-# “三公” items and their economic codes (一般公共预算 money only)
-THREE_PUBLIC: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("abroad", "因公出国（境）费", ("30212",)),
-    ("car_buy", "公务用车购置费", ("31013", "30913")),
-    ("car_run", "公务用车运行维护费", ("30231",)),
-    ("reception", "公务接待费", ("30217",)),
-)
-
-# 项目支出 columns follow the 项目类别 enumeration
-from ..workbook.schema import ENUMS  # noqa: E402
-
-PROJECT_CATEGORIES: tuple[str, ...] = ENUMS["项目类别"]
 
 
 def total(lines: Iterable[Line]) -> Decimal:
     return sum((ln.amount for ln in lines), ZERO)
 
 
-def basic_group(econ: str) -> str | None:
-    for key, _, classes in BASIC_GROUPS:
+def basic_group(econ: str, year: int | None = None) -> str | None:
+    """The 基本支出 group (wages, household, goods, capital) of an economic code, or None."""
+    for key, _, classes in vocab.BASIC_GROUPS_DATED.at(year):
         if econ[:3] in classes:
             return key
     return None
@@ -53,14 +33,17 @@ def general(lines: Iterable[Line]) -> list[Line]:
 
 def three_public(budget: Budget) -> dict[str, Decimal]:
     gpb = general(budget.lines)
-    return {key: total(ln for ln in gpb if ln.econ in codes) for key, _, codes in THREE_PUBLIC}
+    items = vocab.THREE_PUBLIC_DATED.at(budget.info.year)
+    return {key: total(ln for ln in gpb if ln.econ in codes) for key, _, codes in items}
 
 
 def running_lines(budget: Budget) -> list[Line]:
     """机关运行经费 by its definition: 一般公共预算 基本支出 公用经费 of 行政单位 and 参公 units."""
-    admin = {u.code for u in budget.units if u.is_admin}
-    return [ln for ln in general(budget.lines)
-            if ln.is_basic and ln.unit in admin and ln.econ[:3] in PUBLIC]
+    rule = vocab.RUNNING_DATED.at(budget.info.year)
+    admin = {u.code for u in budget.units if u.kind in rule.unit_kinds}
+    return [ln for ln in budget.lines
+            if ln.source in rule.sources and ln.kind == rule.expense_kind and ln.unit in admin
+            and ln.econ[:3] in rule.classes]
 
 
 def prior_item_amount(budget: Budget, item: str) -> Decimal:

@@ -1,18 +1,28 @@
-"""derive → render: write the requested outputs of a checked Budget. Everything is rendered in
-memory first and each file is written to a temporary name and renamed, so a failed build
-leaves no half-written file and an old output is replaced only by a complete new one."""
+"""render: the back ends, as a registry of output formats (name → render function), and the
+atomic writing of what they render.
+
+Each back end turns one RenderJob (the Views plus what rendering needs: the template data, the
+catalogue, the source file) into named outputs — a file's bytes, or a folder of files — and
+writes nothing itself. The build, the batch and the web page ask the registry (FORMATS,
+BACKENDS) instead of an if-chain, so a new format is one registered function.
+
+Everything is rendered in memory first and each file is written to a temporary name and
+renamed, so a failed build leaves no half-written file and an old output is replaced only by a
+complete new one."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Callable, Union
 
-from ..catalogs import catalog_for
-from ..config import fill, load_config
-from ..derive import derive
+from ..config import Config, fill
+from ..derive import Views
 from ..model import Budget
 from ..workbook.new import write_atomic
 
-FORMATS = ("html", "json", "pdf", "xlsx", "data")
+Output = Union[bytes, dict[str, bytes]]   # a file, or a folder: file name -> bytes
 
 
 class BuildError(Exception):
@@ -29,6 +39,56 @@ def meta_date(budget: Budget) -> str:
         from datetime import datetime, timezone
         return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
     return f"{budget.info.year}-01-01"
+
+
+@dataclass
+class RenderJob:
+    """What every back end renders from. The HTML is rendered once and shared (the PDF prints
+    it)."""
+    views: Views
+    config: Config
+    catalog: object
+    source: Path
+    pdfa: bool = False
+
+    @property
+    def budget(self) -> Budget:
+        return self.views.budget
+
+    @property
+    def stem(self) -> str:
+        return self.source.stem
+
+    @cached_property
+    def meta_date(self) -> str:
+        return meta_date(self.budget)
+
+    @cached_property
+    def html(self) -> str:
+        return _render_html_or_explain(self.views, self.config, self.meta_date)
+
+    @property
+    def title(self) -> str:
+        info = self.budget.info
+        return fill(self.config.data["document"]["title"], 部门名称=info.dept_name, 预算年度=info.year)
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    description: str                       # for --help and docs
+    render: Callable[[RenderJob], dict[str, Output]]
+
+
+BACKENDS: dict[str, Backend] = {}
+
+
+def backend(name: str, description: str):
+    """Register a back end under *name* (the --format word)."""
+    def register(fn: Callable[[RenderJob], dict[str, Output]]):
+        BACKENDS[name] = Backend(name, description, fn)
+        return fn
+    return register
 
 
 def _render_html_or_explain(views, config, date: str) -> str:
@@ -50,52 +110,64 @@ def _render_html_or_explain(views, config, date: str) -> str:
         raise BuildError(f"模板出错{place}：{exc.message or exc}") from None
 
 
-def render_text(budget: Budget, templates: Path | None = None) -> str:
-    """The visible text of the document (what fonts must draw)."""
-    from .html import render_html
-    from .pdf import visible_text
-    config = load_config(templates)
-    views = derive(budget, catalog_for(budget), config)
-    return visible_text(render_html(views, config, meta_date(budget)))
+# ---------------------------------------------------------------------------------------------
+# the back ends (imported lazily: WeasyPrint and openpyxl are slow to import)
+
+@backend("html", "网页（一个自包含的 HTML 文件）")
+def _html(job: RenderJob) -> dict[str, Output]:
+    return {f"{job.stem}.html": job.html.encode("utf-8")}
 
 
-def build_outputs(budget: Budget, source: Path, out: Path, formats: list[str],
-                  templates: Path | None = None, catalog_dir: Path | None = None,
-                  pdfa: bool = False) -> list[Path]:
-    unknown = [f for f in formats if f not in FORMATS]
+@backend("json", "JSON（附表和正文数字）")
+def _json(job: RenderJob) -> dict[str, Output]:
+    from .data import render_json
+    return {f"{job.stem}.json": render_json(job.views).encode("utf-8")}
+
+
+@backend("pdf", "PDF（A4，可打印）")
+def _pdf(job: RenderJob) -> dict[str, Output]:
+    from .pdf import render_pdf
+    return {f"{job.stem}.pdf": render_pdf(job.html, job.views, job.config, job.meta_date,
+                                          pdfa=job.pdfa, source=job.source)}
+
+
+@backend("xlsx", "附表工作簿（Excel）")
+def _xlsx(job: RenderJob) -> dict[str, Output]:
+    from .xlsx import render_xlsx
+    return {f"{job.stem}-附表.xlsx": render_xlsx(job.views, job.meta_date)}
+
+
+@backend("data", "开放数据包（CSV + datapackage.json）")
+def _data(job: RenderJob) -> dict[str, Output]:
+    from .opendata import render_data
+    return {f"{job.stem}-data": render_data(job.views, job.catalog, stem=job.stem,
+                                            meta_date=job.meta_date, source_name=job.source.name,
+                                            title=job.title)}
+
+
+FORMATS = tuple(BACKENDS)
+
+
+def check_formats(formats) -> None:
+    unknown = [f for f in formats if f not in BACKENDS]
     if unknown:
-        raise BuildError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
-    config = load_config(templates)
-    catalog = catalog_for(budget, catalog_dir)
-    views = derive(budget, catalog, config)
-    stem = source.stem
-    rendered: dict[Path, bytes] = {}
-    html = None
-    if "html" in formats or "pdf" in formats:
-        html = _render_html_or_explain(views, config, meta_date(budget))
-    if "html" in formats:
-        rendered[out / f"{stem}.html"] = html.encode("utf-8")
-    if "json" in formats:
-        from .data import render_json
-        rendered[out / f"{stem}.json"] = render_json(views).encode("utf-8")
-    if "pdf" in formats:
-        from .pdf import render_pdf
-        rendered[out / f"{stem}.pdf"] = render_pdf(html, views, config, meta_date(budget),
-                                                  pdfa=pdfa, source=source)
-    folders: dict[Path, dict[str, bytes]] = {}
-    if "xlsx" in formats:
-        from .xlsx import render_xlsx
-        rendered[out / f"{stem}-附表.xlsx"] = render_xlsx(views, meta_date(budget))
-    if "data" in formats:
-        from .opendata import render_data
-        folders[out / f"{stem}-data"] = render_data(
-            views, catalog, stem=stem, meta_date=meta_date(budget), source_name=source.name,
-            title=fill(config.data["document"]["title"], 部门名称=budget.info.dept_name,
-                       预算年度=budget.info.year))
-    for path, data in rendered.items():
+        raise BuildError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(BACKENDS)}）")
+
+
+def write_outputs(job: RenderJob, out: Path, formats) -> list[Path]:
+    """Render every requested format in memory (registry order), then write the files, then the
+    folders, each atomically. Returns the paths written."""
+    check_formats(formats)
+    rendered: dict[Path, Output] = {}
+    for name, be in BACKENDS.items():
+        if name in formats:
+            rendered.update({out / k: v for k, v in be.render(job).items()})
+    files = {p: v for p, v in rendered.items() if isinstance(v, bytes)}
+    folders = {p: v for p, v in rendered.items() if not isinstance(v, bytes)}
+    for path, data in files.items():
         write_atomic(path, data)
     if folders:
         from .opendata import write_folder_atomic
-        for path, files in folders.items():
-            write_folder_atomic(path, files)
-    return [*rendered, *folders]
+        for path, content in folders.items():
+            write_folder_atomic(path, content)
+    return [*files, *folders]

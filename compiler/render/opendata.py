@@ -32,7 +32,6 @@ from pathlib import Path
 from ..catalogs import unit_class
 from ..derive import Views
 from ..derive.table import Table
-from .xlsx import place
 
 ENCODING = "utf-8-sig"
 LINES = "lines"
@@ -62,18 +61,15 @@ def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def flat_labels(t: Table) -> list[str]:
-    """One label per column: the header cells above it joined with "/" ("基本支出/小计",
-    "科目编码/类"; a label spanning header rows counts once). Unique within the table."""
-    if not t.header:
-        labels = [c.label for c in t.columns]
-    else:
-        parts: list[list[str]] = [[] for _ in t.columns]
-        for p in place(list(t.header), len(t.columns)):
-            text = "" if p.cell.value is None else str(p.cell.value).strip()
-            for c in range(p.col, min(p.col + p.cell.colspan, len(t.columns))):
-                if text and (not parts[c] or parts[c][-1] != text):
-                    parts[c].append(text)
-        labels = ["/".join(x) or t.columns[i].label for i, x in enumerate(parts)]
+    """One label per column: its header path joined with "/" ("基本支出/小计", "科目编码/类").
+    Unique within the table."""
+    labels = []
+    for col in t.columns:
+        parts: list[str] = []
+        for text in (p.strip() for p in col.path):
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        labels.append("/".join(parts) or col.label)
     seen: set[str] = set()
     out = []
     for label, col in zip(labels, t.columns):

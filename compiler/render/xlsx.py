@@ -29,7 +29,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..derive import Views
-from ..derive.table import Cell, Column, Table
+from ..derive.table import Cell, Column, Table, header_cells
 from ..workbook.new import deterministic_bytes
 from .format import cell_text
 
@@ -111,7 +111,8 @@ class Placed:
 
 
 def place(rows: list[tuple[Cell, ...]], width: int) -> list[Placed]:
-    """Where every cell lands in the grid (same rules as ``table.expand``)."""
+    """Where every body cell lands in the grid (same rules as ``table.expand``); header cells
+    come placed from the IR (``table.header_cells``)."""
     out: list[Placed] = []
     covered: set[tuple[int, int]] = set()
     for r, cells in enumerate(rows):
@@ -279,7 +280,7 @@ def write_table(ws, t: Table) -> dict:
 
     # header rows --------------------------------------------------------------------------
     head_top = row
-    head = place(list(t.header), ncols)
+    head = [Placed(r, c, cell) for r, c, cell in header_cells(t.columns)] if t.header else []
     n_head = len(t.header)
     for r in range(n_head):
         for c in range(ncols):

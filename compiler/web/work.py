@@ -1,5 +1,5 @@
-"""What the pages do, on a job's folder. The same library calls as the CLI: check_workbook,
-annotate, build_outputs, rollover, diff. Fixed file names inside the job folder (INPUT, …):
+"""What the pages do, on a job's folder. The same library calls as the CLI: the pipeline
+(check, render), annotate, rollover, diff. Fixed file names inside the job folder (INPUT, …):
 nothing the user sends ever becomes part of a path."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .jobs import Job
 
 INPUT = "input.xlsx"          # the upload (check, rollover)
 A, B = "a.xlsx", "b.xlsx"     # the two uploads of diff
-OUT = "out"                   # build_outputs writes here: input.html, input.pdf, …
+OUT = "out"                   # the pipeline renders here: input.html, input.pdf, …
 ANNOTATED = "annotated.xlsx"
 CLEAN = "clean.xlsx"          # the upload without marks of an earlier annotation
 DATA_ZIP = "data.zip"
@@ -22,7 +22,7 @@ QUICK = ["html", "json", "xlsx", "data"]
 
 
 def outputs(stem: str = "input") -> dict[str, str]:
-    """kind -> file inside the job folder (the names build_outputs gives them)."""
+    """kind -> file inside the job folder (the names the back ends give them)."""
     return {"html": f"{OUT}/{stem}.html", "json": f"{OUT}/{stem}.json", "pdf": f"{OUT}/{stem}.pdf",
             "xlsx": f"{OUT}/{stem}-附表.xlsx", "data": DATA_ZIP, "annotated": ANNOTATED,
             "clean": CLEAN, "next": NEXT, "diff-html": DIFF_HTML, "diff-json": DIFF_JSON}
@@ -40,7 +40,7 @@ def _rename(report: Report, internal: str, shown: str) -> None:
 
 
 def check(job: Job, src: str = INPUT, shown: str | None = None):
-    from ..pipeline import check_workbook
+    from ..pipeline import check as check_workbook
     checked = check_workbook(job.path(src))
     _rename(checked.report, src, shown or job.name)
     return checked
@@ -66,11 +66,11 @@ def annotate(job: Job) -> None:
 
 def build_quick(job: Job) -> None:
     """HTML, JSON, 附表 workbook and the data package (about a second); the PDF comes later."""
-    from ..config import ConfigError
-    from ..render.build import BuildError, build_outputs
+    from ..pipeline import Options, render
+    from ..render.build import BuildError
     try:
-        build_outputs(job.checked.budget, job.path(INPUT), job.path(OUT), QUICK)
-    except (BuildError, ConfigError) as exc:
+        render(job.checked, Options(formats=tuple(QUICK), out=job.path(OUT)))
+    except BuildError as exc:
         job.build_error = str(exc)
         return
     except Exception as exc:  # a bug: say so, keep the page
@@ -101,17 +101,16 @@ def pdf_command(job: Job) -> list[str]:
 
 def build_pdf(source: Path, out: Path) -> None:
     """Check again (cheap) and write the PDF; RuntimeError with a Chinese message otherwise."""
-    from ..config import ConfigError
-    from ..pipeline import check_workbook
-    from ..render.build import BuildError, build_outputs
-    checked = check_workbook(source)
+    from ..pipeline import Options, check, render
+    from ..render.build import BuildError
+    checked = check(source)
     if checked.budget is None or checked.exit_status != 0:
         raise RuntimeError("工作簿有错误，不能生成 PDF")
     if not out.is_dir():  # the job was removed meanwhile: write nothing
         raise RuntimeError("这次上传已过期")
     try:
-        build_outputs(checked.budget, source, out, ["pdf"])
-    except (BuildError, ConfigError) as exc:
+        render(checked, Options(formats=("pdf",), out=out))
+    except BuildError as exc:
         raise RuntimeError(str(exc)) from None
 
 
@@ -131,7 +130,7 @@ def rollover(job: Job, year: int | None, keep_lines: bool) -> None:
 
 
 def diff(job: Job) -> None:
-    from ..diff import DiffError, compare, format_html, format_json, views_of
+    from ..diff import DiffError, compare, format_html, format_json, views_from
     ca, cb = check(job, A, job.names[0]), check(job, B, job.names[1])
     job.checks = (ca, cb)
     unreadable = [n for n, c in zip(job.names, (ca, cb)) if c.budget is None]
@@ -139,8 +138,7 @@ def diff(job: Job) -> None:
         job.error = f"无法读取{'、'.join('“' + n + '”' for n in unreadable)}，不能比较；问题见下。"
         return
     try:
-        va, _ = views_of(job.path(A))
-        vb, _ = views_of(job.path(B))
+        va, vb = views_from(ca), views_from(cb)
     except DiffError as exc:
         text = str(exc)
         for internal, shown in ((A, job.names[0]), (B, job.names[1])):

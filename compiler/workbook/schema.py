@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .. import vocab
+
 
 class Kind(str, Enum):
     TEXT = "text"          # short text
@@ -20,32 +22,24 @@ class Kind(str, Enum):
     YEAR = "year"          # four-digit year
 
 
+# Drop-down lists of the workbook, by the name a Column's ``enum`` gives. The values are the
+# domain vocabulary (compiler/vocab.py); the contract only says which column takes which list.
 ENUMS: dict[str, tuple[str, ...]] = {
-    "单位类型": ("行政单位", "参照公务员法管理事业单位", "事业单位"),
-    "经费形式": ("财政全供", "财政差额", "自收自支"),
-    "级次": ("本级", "下属单位"),
-    "支出类型": ("基本支出", "项目支出"),
-    "资金来源": (
-        "财政拨款", "专项收入", "行政事业性收费收入", "国有资源（资产）有偿使用收入",
-        "其他一般公共预算收入", "政府性基金预算", "国有资本经营预算", "财政专户管理的非税收入",
-        "其他各项收入", "上级转移支付", "上年结转",
-    ),
-    "项目类别": ("社会事业和经济发展项目", "债务项目", "基本建设项目", "其他项目"),
+    "单位类型": vocab.UNIT_KINDS,
+    "经费形式": vocab.FUNDING_FORMS,
+    "级次": vocab.UNIT_LEVELS,
+    "支出类型": vocab.EXPENSE_KINDS,
+    "资金来源": vocab.SOURCES,
+    "项目类别": vocab.PROJECT_CATEGORIES,
     # 资金用途 is a suggestion list: the spec calls it free, so it is offered, not enforced.
-    "资金用途": ("业务类", "政策类（转移性支出）", "基本建设类", "其他类"),
-    "采购类别": ("货物", "工程", "服务"),
+    "资金用途": vocab.FUND_USES,
+    "采购类别": vocab.PROCUREMENT_CATEGORIES,
     "是否": ("是", "否"),
-    "上年数指标": (
-        "收支预算总计", "一般公共预算", "政府性基金预算", "国有资本经营预算",
-        "因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "机关运行经费",
-    ),
+    "上年数指标": vocab.PRIOR_ITEMS,
 }
 
 # Enumerations whose values are only suggested (drop-down without an error alert).
 OPEN_ENUMS = {"资金用途"}
-
-# The first five 资金来源 are 一般公共预算.
-GENERAL_BUDGET_SOURCES = ENUMS["资金来源"][:5]
 
 
 @dataclass(frozen=True)
