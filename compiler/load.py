@@ -18,14 +18,18 @@ from .workbook.schema import SHEET_BY_NAME
 STRICT_SHEETS = {"支出明细"}
 
 
+REQUIRED = {s.name: [c.field for c in s.columns if c.required] + [k.field for k in s.keys if k.required]
+            for s in SHEET_BY_NAME.values()}
+
+
 def _build(cls, row: Row):
-    spec = SHEET_BY_NAME[row.sheet]
-    required = {c.field for c in spec.columns if c.required} | {k.field for k in spec.keys if k.required}
     if row.sheet in STRICT_SHEETS and row.bad:
         return None
-    if any(f in row.bad or row.values.get(f) is None for f in required):
-        return None
-    fields = {k: v for k, v in row.values.items() if v is not None}
+    values = row.values
+    for f in REQUIRED[row.sheet]:
+        if f in row.bad or values.get(f) is None:
+            return None
+    fields = {k: v for k, v in values.items() if v is not None}
     return cls(sheet=row.sheet, row=row.row, refs=row.refs, **fields)
 
 

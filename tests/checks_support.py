@@ -14,6 +14,8 @@ import pytest
 
 from compiler.diagnostics import Severity
 from compiler.pipeline import Checked, check_workbook
+from compiler.workbook.read import Grid
+from compiler.workbook.xlsx import Detail, is_percent
 from conftest import EXAMPLE, mutate, write_small
 
 
@@ -46,8 +48,43 @@ def check(src: Path, tmp_path: Path, fn=None, *, on_disk: bool = False, **kw) ->
         _LOADED[src] = openpyxl.load_workbook(src)
     wb = copy.deepcopy(_LOADED[src])
     fn(wb)
-    with mock.patch("compiler.workbook.read.open_workbook", lambda path, report: (wb, wb)):
+    with mock.patch("compiler.workbook.read.open_workbook", lambda path, report: OpenpyxlBook(wb)):
         return check_workbook(tmp_path / "mutated.xlsx", **kw)
+
+
+class OpenpyxlBook:
+    """An in-memory openpyxl workbook seen as the reader sees a saved one (compiler.workbook.read
+    Book): a formula has no result yet, as openpyxl saves it; percent formats, error values,
+    hidden rows and sheets, merged ranges as in the file."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.names = wb.sheetnames
+        self.hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+
+    def grid(self, name, report):
+        ws = self.wb[name]
+        detail = Detail(hidden_rows=sorted(r for r, d in ws.row_dimensions.items() if d.hidden))
+        values = []
+        for r, row in enumerate(ws.iter_rows(), 1):
+            out = []
+            for c, cell in enumerate(row, 1):
+                value = cell.value
+                if cell.data_type == "f":
+                    detail.formulas[(r, c)] = str(value).removeprefix("=")
+                    value = None
+                elif cell.data_type == "e":
+                    detail.errors[(r, c)] = value
+                    value = None
+                if isinstance(value, (int, float)) and is_percent(cell.number_format):
+                    detail.formats[(r, c)] = cell.number_format
+                out.append(value)
+            values.append(out)
+        merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+        return Grid(values, detail, merged)
+
+    def close(self):
+        pass
 
 
 def cells(**edits):

@@ -110,3 +110,19 @@ def test_libreoffice_opens_it(blank, tmp_path):
 def test_generated_docs_are_current():
     for path, text in generated().items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run python -m compiler.docs"
+
+
+def test_text_columns_are_text_format(blank):
+    """Excel keeps what staff type in a Text (@) cell: 100%, =100%, 1-2 and 031001 stay as typed
+    instead of becoming 1, a formula, a date or 31001 (issue 11)."""
+    from compiler.workbook.schema import Kind
+    wb = openpyxl.load_workbook(blank)
+    for spec in SHEETS:
+        ws = wb[spec.name]
+        for i, col in enumerate(spec.columns):
+            text = col.kind in (Kind.TEXT, Kind.LONGTEXT, Kind.CODE)
+            fmt = ws.column_dimensions[column_letter(i)].number_format
+            assert (fmt == "@") == text, f"{spec.name}!{column_letter(i)} {col.header}: {fmt}"
+        for r, key in enumerate(spec.keys, 2):
+            if key.kind in (Kind.TEXT, Kind.LONGTEXT):
+                assert ws.cell(row=r, column=2).number_format == "@", f"{spec.name}!B{r}"

@@ -28,14 +28,18 @@ class Context:
     catalog: object | None = None   # compiler.catalogs.Catalog, None when it could not be loaded
     config: object | None = None    # compiler.config.Config, None when it could not be loaded
     _read_errors: dict = field(default_factory=dict, repr=False)
+    _broken: set = field(default_factory=set, repr=False)
 
     def __post_init__(self):
-        # Rows the reader reported an error on, per sheet, before any check ran.
+        # Rows the reader reported an error on, per sheet, before any check ran; a sheet that
+        # is missing or lost a column header is incomplete as a whole.
         rows: dict[str, set[int]] = defaultdict(set)
         for d in self.report.items:
             if d.severity is Severity.ERROR and d.sheet and d.row:
                 rows[d.sheet].add(d.row)
         self._read_errors = dict(rows)
+        self._broken = {d.sheet for d in self.report.items
+                        if d.code in ("E-SHEET-001", "E-HEADER-001")}
 
     # ---------------------------------------------------------------- reporting
     def add(self, code: str, message: str, rec: Located | None = None, fld: str | None = None,
@@ -67,6 +71,8 @@ class Context:
     def incomplete(self, sheet: str) -> bool:
         """True when the reader left out a record of *sheet* (its error is reported already).
         Checks that would otherwise pile follow-on diagnostics on that gap stay silent."""
+        if sheet in self._broken:
+            return True
         bad = self._read_errors.get(sheet)
         if not bad:
             return False

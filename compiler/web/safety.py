@@ -1,10 +1,7 @@
 """What an upload must pass before any parser sees it, and names that never become paths.
 
-* The xlsx is a zip: its directory is read (not its contents) and refused when it has too many
-  entries, promises too many bytes in all, or an entry that expands too much (a zip bomb).
-  Python's zipfile never returns more than an entry's declared size (and fails the CRC check when
-  the data is longer), so bounding the declared sizes bounds what openpyxl can be made to inflate.
-* A file that is not a zip at all passes: the reader explains it (old .xls, encrypted, not Excel).
+* The zip directory and the extent of the sheets are checked by compiler.workbook.guard, the
+  same guard the command line and the reader use; here a refusal becomes an HTTP answer.
 * The uploaded file name is kept only to show it and to name downloads: `display_name` strips any
   folder part, control characters and characters Windows forbids. It is never joined to a path.
 """
@@ -12,20 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-MB = 1024 * 1024
+from ..workbook import guard
+from ..workbook.guard import MB, ZipLimits, size_text  # noqa: F401  (size_text: used by app)
 
 
 @dataclass(frozen=True)
-class Limits:
+class Limits(ZipLimits):
     upload: int = 20 * MB           # one uploaded file
-    unzipped: int = 200 * MB        # all entries of the xlsx, uncompressed
-    ratio: int = 100                # uncompressed : compressed, per entry
-    ratio_floor: int = 1 * MB       # entries smaller than this are never a bomb
-    entries: int = 2000             # entries in the zip (a workbook has ~60)
 
 
 class Refused(Exception):
@@ -36,34 +29,12 @@ class Refused(Exception):
         self.message, self.status = message, status
 
 
-def size_text(n: int) -> str:
-    return f"{n / MB:.0f} MB" if n >= MB else f"{max(1, n // 1024)} KB"
-
-
 def inspect_zip(path: Path, limits: Limits) -> None:
     """Raise Refused when the zip directory of `path` describes a bomb. Non-zips pass."""
     try:
-        if not zipfile.is_zipfile(path):
-            return
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # the reader reports a damaged file (E-FILE-005)
-    if len(infos) > limits.entries:
-        raise Refused(f"文件被拒绝：压缩包中有 {len(infos)} 个条目，超过上限 {limits.entries} 个，"
-                      "不像正常的预算工作簿。请用 Excel 或 WPS 打开后重新另存为 .xlsx。")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if total > limits.unzipped:
-            raise Refused(f"文件被拒绝：解压后超过 {size_text(limits.unzipped)}，"
-                          "可能是“压缩炸弹”或含有大量图片。预算工作簿解压后通常只有几 MB。")
-        if info.file_size > limits.ratio_floor and \
-                info.file_size > limits.ratio * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise Refused(f"文件被拒绝：其中的“{display_name(info.filename, '条目')}”压缩比达 "
-                          f"{ratio}:1（上限 {limits.ratio}:1），可能是“压缩炸弹”。"
-                          "请用 Excel 或 WPS 打开后重新另存为 .xlsx。")
+        guard.inspect_zip(path, limits)
+    except guard.Unsafe as exc:
+        raise Refused(exc.message) from None
 
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')

@@ -24,6 +24,7 @@ HEADER_FONT = Font(bold=True)
 LISTS_SHEET = "_lists"
 EXCEL_LIST_LIMIT = 255  # Excel's limit for an inline list in a data validation
 DATA_ROWS = 2000        # rows covered by drop-downs in a blank workbook
+TEXT_KINDS = (Kind.TEXT, Kind.LONGTEXT, Kind.CODE)  # cells whose content is text as typed
 
 
 def _kv_rows(spec: Sheet, dept: str | None, year: int | None) -> list[tuple[str, object]]:
@@ -108,12 +109,16 @@ def _write_sheet(wb: Workbook, spec: Sheet, rows, dept, year, list_cols) -> None
             cell = ws.cell(row=r, column=2, value=_cell_value(key.kind, value))
             if key.kind is Kind.DATE:
                 cell.number_format = "yyyy-mm-dd"
+            elif key.kind in TEXT_KINDS:
+                cell.number_format = "@"
             if key.hint:
                 ws.cell(row=r, column=1).comment = Comment(key.hint, "gongkai", width=260, height=70)
         return
     _header(ws, spec.headers, [c.hint for c in spec.columns], [c.width for c in spec.columns])
     for i, col in enumerate(spec.columns):
-        if col.kind is Kind.CODE:  # text format keeps leading zeros when staff type codes
+        # Text format: Excel keeps what staff type (leading zeros of codes; 100%, =100%, 1-2
+        # in a target) instead of turning it into a number, a formula or a date.
+        if col.kind in TEXT_KINDS:
             ws.column_dimensions[column_letter(i)].number_format = "@"
     _add_validations(wb, ws, spec, list_cols)
     data = rows if rows is not None else _default_rows(spec)
@@ -123,7 +128,7 @@ def _write_sheet(wb: Workbook, spec: Sheet, rows, dept, year, list_cols) -> None
             if cell.data_type == "f":  # text such as "=100%" is a target value, not a formula
                 cell.data_type = "s"
                 cell.quotePrefix = True
-            if col.kind is Kind.CODE:
+            if col.kind in TEXT_KINDS:
                 cell.number_format = "@"
             elif col.kind is Kind.MONEY:
                 cell.number_format = "#,##0.00"

@@ -1,24 +1,44 @@
 """Read a workbook into typed cells that remember where they came from.
 
-Nothing here stops at the first problem: every cell is converted or reported, and the caller
-gets both the rows and the diagnostics. The file is opened read-only and never written.
+Values come from python-calamine (.xlsx, .xls and WPS .et alike); for an .xlsx the few facts
+calamine does not give (formulas, error values, percent formats, hidden rows) come from its XML
+(compiler/workbook/xlsx.py), and nothing is read before the file has passed the guard
+(compiler/workbook/guard.py: zip directory, size, and the extent of each sheet's values).
+.xls/.et files give values and merged ranges only: their formats, hidden rows and error values
+are not seen (an error value reads as an empty cell).
+
+Nothing here stops at the first problem in the cells: every cell is converted or reported, and
+the caller gets both the rows and the diagnostics. A problem with the file itself (unreadable,
+too large) is reported once and nothing is read. The file is opened read-only and never written.
+
+Amounts are bounded (MAX_AMOUNT, 15 significant digits: what an Excel number holds) and a sheet
+has at most guard.LIMITS.rows rows, so any sum of amounts has at most 21 significant digits and
+is exact in Python's default decimal context (28 digits); no other context is needed downstream.
 """
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from ..diagnostics import Report
+from . import guard
 from .schema import ENUMS, OPEN_ENUMS, SHEETS, Column, Key, Kind, Sheet, column_letter
+from .xlsx import Damaged, Detail, Package, StrictXml
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")  # ASCII only: \d would take full-width digits
+PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII only: \d would take full-width digits
 FULLWIDTH_DIGITS = re.compile(r"[０-９．，]")
 CN_NUMERALS = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟一二三四五六七八九十百千]")
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")  # 元; 15 significant digits, exact in an Excel number
+MAX_INT = 999_999_999
+TEXT_KINDS = (Kind.TEXT, Kind.LONGTEXT)
+ERROR_VALUES = ("#N/A", "#VALUE", "#REF", "#DIV", "#NAME", "#NUM", "#NULL")
 
 
 @dataclass
@@ -43,11 +63,75 @@ def canon_enum(value: str) -> str:
     return value.replace("(", "（").replace(")", "）").strip()
 
 
-# ---------------------------------------------------------------- opening the file
+# ---------------------------------------------------------------- the file and its sheets
 
-def open_workbook(path: Path, report: Report):
-    """Return (values_wb, formulas_wb) or None after reporting why the file can't be read."""
-    import openpyxl
+@dataclass
+class Grid:
+    """One sheet as the reader sees it: values by row from A1 ("" or None when empty), and
+    what else is known about a few cells (formulas, errors, formats, hidden rows, merges)."""
+    values: list
+    detail: Detail = field(default_factory=Detail)
+    merged: list = field(default_factory=list)  # (min_row, min_col, max_row, max_col), 1-based
+
+    def get(self, r: int, c: int):
+        row = self.values[r - 1] if r <= len(self.values) else ()
+        return row[c - 1] if c <= len(row) else None
+
+
+class Book:
+    """An opened workbook: sheet names, hidden sheets, and each sheet's Grid on demand."""
+
+    def __init__(self, calamine, package: Package | None, shown: str):
+        from python_calamine import SheetVisibleEnum
+        self.calamine, self.package, self.shown = calamine, package, shown
+        self.names: list[str] = list(calamine.sheet_names)
+        self.hidden = {m.name for m in calamine.sheets_metadata
+                       if m.visible != SheetVisibleEnum.Visible}
+
+    def grid(self, name: str, report: Report) -> Grid | None:
+        """The sheet, or None after reporting why it cannot be read (fatal)."""
+        from python_calamine import CalamineError
+        try:
+            detail = None
+            if self.package is not None:
+                xml = self.package.sheet_xml(name)
+                detail = self.package.detail(xml) if xml is not None else None
+                if detail is not None and not _bounded(detail.rows, detail.cols, name, report):
+                    return None
+            sheet = self.calamine.get_sheet_by_name(name)
+            end = sheet.end
+            if end is not None and not _bounded(end[0] + 1, end[1] + 1, name, report):
+                return None
+            values = sheet.to_python(skip_empty_area=False)
+            merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+                      for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or ())]
+        except Damaged as exc:
+            report.add("E-FILE-005", f"文件“{self.shown}”的工作表“{name}”无法解析：{exc}", name)
+            return None
+        except CalamineError as exc:
+            report.add("E-FILE-005", f"文件“{self.shown}”的工作表“{name}”无法解析："
+                       f"{type(exc).__name__}", name)
+            return None
+        return Grid(values, detail or Detail(), merged)
+
+    def close(self) -> None:
+        self.calamine.close()
+        if self.package is not None:
+            self.package.zf.close()
+
+
+def _bounded(rows: int, cols: int, sheet: str, report: Report) -> bool:
+    problem = guard.extent_problem(rows, cols)
+    if problem:
+        corner = f"{column_letter(cols - 1)}{rows}"
+        report.add("E-FILE-008", f"工作表“{sheet}”的内容一直延伸到 {corner}，{problem}，"
+                   "无法读取", sheet, corner)
+    return not problem
+
+
+def open_workbook(path: Path, report: Report) -> Book | None:
+    """The opened workbook, or None after reporting why the file can't be read."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     shown = path.name
     if not path.is_file():
@@ -56,36 +140,59 @@ def open_workbook(path: Path, report: Report):
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
+        size = path.stat().st_size
     except OSError as exc:
         report.add("E-FILE-001", f"无法打开文件“{shown}”：{exc.strerror or exc}")
         return None
+    try:
+        if size > guard.LIMITS.unzipped:
+            raise guard.Unsafe(f"文件被拒绝：大小 {guard.size_text(size)}，超过上限 "
+                               f"{guard.size_text(guard.LIMITS.unzipped)}。预算工作簿通常只有几百 KB。")
+        guard.inspect_zip(path)
+    except guard.Unsafe as exc:
+        report.add("E-FILE-007", f"“{shown}”：{exc.message}")
+        return None
+    package = None
     if head == OLE2_MAGIC:
-        # Both legacy .xls and password-encrypted .xlsx are OLE2 containers; an encrypted
-        # package names its stream "EncryptedPackage" (UTF-16LE in the directory).
-        data = path.read_bytes()
-        if "EncryptedPackage".encode("utf-16-le") in data:
+        # Legacy .xls, WPS .et and password-encrypted .xlsx are all OLE2 containers; an
+        # encrypted package names its stream "EncryptedPackage" (UTF-16LE in the directory).
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
             report.add("E-FILE-004", f"文件“{shown}”设有密码保护，无法读取")
+            return None
+    elif not zipfile.is_zipfile(path):
+        report.add("E-FILE-002", f"文件“{shown}”不是 Excel 工作簿（.xlsx、.xls 或 .et）")
+        return None
+    else:
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            report.add("E-FILE-005", f"文件“{shown}”已损坏（压缩结构无效）")
+            return None
+        if "xl/workbook.xml" not in zf.namelist():
+            report.add("E-FILE-002", f"文件“{shown}”是压缩包但不是 Excel 工作簿（缺少 xl/workbook.xml）")
+            return None
+        try:
+            package = Package(zf)
+        except StrictXml:
+            report.add("E-FILE-006", f"文件“{shown}”是“Strict Open XML 电子表格”格式，无法读取")
+            return None
+        except (Damaged, zipfile.BadZipFile, OSError, ValueError) as exc:
+            report.add("E-FILE-005", f"文件“{shown}”无法解析：{exc}")
+            return None
+    try:
+        with path.open("rb") as fh:
+            calamine = CalamineWorkbook.from_filelike(fh)
+    except PasswordError:
+        report.add("E-FILE-004", f"文件“{shown}”设有密码保护，无法读取")
+        return None
+    except (CalamineError, OSError, ValueError) as exc:
+        if package is None:
+            report.add("E-FILE-003", f"文件“{shown}”是旧版格式的文件，但无法按 Excel 97-2003（.xls）"
+                       f"或 WPS（.et）工作簿读取：{type(exc).__name__}")
         else:
-            report.add("E-FILE-003", f"文件“{shown}”是旧版 Excel 97-2003 工作簿（.xls），gongkai 只读取 .xlsx")
+            report.add("E-FILE-005", f"文件“{shown}”无法解析：{type(exc).__name__}")
         return None
-    if not zipfile.is_zipfile(path):
-        report.add("E-FILE-002", f"文件“{shown}”不是 Excel 工作簿（.xlsx）")
-        return None
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if "xl/workbook.xml" not in zf.namelist():
-                report.add("E-FILE-002", f"文件“{shown}”是压缩包但不是 Excel 工作簿（缺少 xl/workbook.xml）")
-                return None
-    except zipfile.BadZipFile:
-        report.add("E-FILE-005", f"文件“{shown}”已损坏（压缩结构无效）")
-        return None
-    try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        report.add("E-FILE-005", f"文件“{shown}”无法解析：{type(exc).__name__}")
-        return None
-    return values, formulas
+    return Book(calamine, package, shown)
 
 
 # ---------------------------------------------------------------- converting one cell
@@ -100,63 +207,93 @@ def _show(value) -> str:
     return str(value).replace("\n", "↵")
 
 
-def to_money(value) -> Decimal:
+def _excel_number(value: float) -> Decimal:
+    """A float as the decimal Excel shows: 15 significant digits, the precision of an Excel
+    number. 58668.299999999996 (what Excel stores for =58668.1+0.2 or a typed 58668.3) reads
+    as 58668.3; 1200.125 stays 1200.125. Decided by digits, not by a tolerance: a value is
+    over two decimals exactly when the 15-digit number Excel shows is."""
+    return Decimal(f"{value:.15g}")
+
+
+def _number_hint(text: str) -> str | None:
+    if FULLWIDTH_DIGITS.search(text):
+        return "数字中有全角数字或全角标点，请改为半角阿拉伯数字"
+    if "万" in text:
+        return "金额单位为元，请换算后填写，如 12万 应填 120000"
+    if "," in text:
+        return "请去掉千位分隔逗号，如 1,200 应填 1200"
+    if "_" in text or " " in text:
+        return "数字中不要有下划线或空格，如 1_000 应填 1000"
+    if CN_NUMERALS.search(text):
+        return "请用阿拉伯数字填写，如 壹佰 应填 100"
+    return None
+
+
+def _parse_number(value, code: str, label: str) -> Decimal:
+    """int, float or ASCII decimal text -> Decimal; anything else (１０, 1_0, --5, 1e5) -> CellError.
+    Python's int() and Decimal() accept full-width digits and underscores; staff input must not."""
     if isinstance(value, bool):
-        raise CellError("E-AMOUNT-002", f"金额 \"{value}\" 不是数字")
+        raise CellError(code, f"{label} \"{value}\" 不是数字")
     if isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))  # shortest repr: 1200.1 stays 1200.1, not its binary tail
-    else:
-        text = str(value).strip()
-        if not PLAIN_NUMBER.match(text.lstrip("-")):
-            hint = None
-            if FULLWIDTH_DIGITS.search(text):
-                hint = "金额中有全角数字或全角标点，请改为半角阿拉伯数字"
-            elif "万" in text:
-                hint = "金额单位为元，请换算后填写，如 12万 应填 120000"
-            elif "," in text:
-                hint = "请去掉千位分隔逗号，如 1,200 应填 1200"
-            elif CN_NUMERALS.search(text):
-                hint = "请用阿拉伯数字填写，如 壹佰 应填 100"
-            raise CellError("E-AMOUNT-002", f"金额 \"{_show(text)}\" 不是数字", hint)
-        amount = Decimal(text)
-    if not amount.is_finite():
-        raise CellError("E-AMOUNT-002", f"金额 \"{_show(value)}\" 不是数字")
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError(code, f"{label} \"{value}\" 不是有效数字")
+        return _excel_number(value)
+    text = str(value).strip()
+    if not PLAIN_NUMBER.match(text):
+        raise CellError(code, f"{label} \"{_show(text)}\" 不是数字", _number_hint(text))
+    return Decimal(text)
+
+
+def to_money(value) -> Decimal:
+    if type(value) is float and 0 <= value <= 999_999_999_999:  # the common case, quickly
+        if value.is_integer():
+            return Decimal(int(value))
+        amount = _excel_number(value)
+        cents = amount.quantize(CENT)
+        if cents == amount:
+            return cents
+    amount = _parse_number(value, "E-AMOUNT-002", "金额")
     if amount < 0:
         raise CellError("E-AMOUNT-004", f"金额 {amount} 是负数")
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise CellError("E-AMOUNT-003", f"金额 {amount} 超过两位小数")
-    return amount.quantize(Decimal("0.01")) if amount != amount.to_integral() else Decimal(int(amount))
+    if amount > MAX_AMOUNT:
+        shown = f"{value:.15g}" if isinstance(value, float) else _show(value)
+        raise CellError("E-AMOUNT-007", f"金额 {shown} 超过上限 999,999,999,999.99 元")
+    if amount != amount.quantize(CENT):
+        hint = "公式的结果请用 ROUND(…, 2) 取到分" if isinstance(value, float) else None
+        raise CellError("E-AMOUNT-003", f"金额 {amount} 超过两位小数", hint)
+    return amount.quantize(CENT) if amount != amount.to_integral() else Decimal(int(amount))
 
 
 def to_int(value) -> int:
     if isinstance(value, bool):
         raise CellError("E-INT-001", f"\"{value}\" 不是非负整数")
-    if isinstance(value, (int, float)) and float(value).is_integer() and value >= 0:
-        return int(value)
-    text = str(value).strip()
-    if text.isascii() and text.isdigit():
-        return int(text)
-    raise CellError("E-INT-001", f"\"{_show(value)}\" 不是非负整数")
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            raise CellError("E-INT-001", f"\"{_show(value)}\" 不是非负整数", _number_hint(text))
+        number = int(text)
+    if not 0 <= number <= MAX_INT:
+        raise CellError("E-INT-001", f"\"{_show(value)}\" 不是非负整数或过大")
+    return number
 
 
 def to_number(value) -> Decimal:
-    try:
-        number = value if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else Decimal(str(value).strip())
-        number = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
-    except (InvalidOperation, ValueError):
-        raise CellError("E-NUM-001", f"数量 \"{_show(value)}\" 不是数字")
-    if not number.is_finite() or number <= 0:
-        raise CellError("E-NUM-001", f"数量 {_show(value)} 不是正数")
+    number = _parse_number(value, "E-NUM-001", "数量")
+    if number <= 0 or number > MAX_AMOUNT:
+        raise CellError("E-NUM-001", f"数量 {_show(value)} 不是正数或过大")
     return number
 
 
 def to_code(value) -> str:
     if isinstance(value, bool):
         raise CellError("E-CODE-001", f"编码 \"{value}\" 格式不对")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()):
@@ -190,12 +327,29 @@ def to_year(value) -> int:
 
 
 def to_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if type(value) is str and "\n" not in value and "\r" not in value:
+        return value.strip()
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else format(_excel_number(value), "f")
     if isinstance(value, datetime):
         value = value.date().isoformat()
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+def _plain_number(value) -> bool:
+    """A number a percent format can show (not a bool, NaN, infinity or beyond 15 digits)."""
+    return type(value) in (int, float) and math.isfinite(value) and abs(value) < 1e13
+
+
+def shown_percent(value, fmt: str) -> str:
+    """A number with a percent format as the cell shows it, without trailing zeros:
+    1 → 100%, 0.95 → 95%, 0.125 with 0.00% → 12.5% (Excel shows 12.50%; staff typed 12.5%)."""
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", fmt.split(";")[0])
+    m = re.search(r"\.([0#?]+)", bare)
+    places = Decimal(1).scaleb(-len(m[1])) if m else Decimal(1)
+    number = (_excel_number(float(value)) * 100).quantize(places, ROUND_HALF_UP)
+    return format(number.normalize(), "f") + "%"
 
 
 CONVERT = {
@@ -204,52 +358,99 @@ CONVERT = {
 }
 
 
-def convert(spec: Column | Key, value):
-    """Typed value for a non-empty cell, or CellError."""
-    result = CONVERT[spec.kind](value)
+def converter(spec: Column | Key):
+    """The function that types a non-empty cell of `spec`, or raises CellError."""
+    to_kind = CONVERT[spec.kind]
     enum = getattr(spec, "enum", None)
-    if enum and enum not in OPEN_ENUMS:
-        allowed = ENUMS[enum]
+    allowed = ENUMS[enum] if enum and enum not in OPEN_ENUMS else None
+
+    def convert(value):
+        if type(value) is float and not math.isfinite(value):
+            raise CellError("E-CELL-003", f"单元格的数值无效（{value}）")
+        if type(value) is str and value[:1] == "#" and value.rstrip("!?0/") in ERROR_VALUES:
+            raise CellError("E-CELL-003", f"单元格是错误值 {value}")
+        result = to_kind(value)
+        if allowed is None or result in allowed:
+            return result
         canon = canon_enum(result)
         if canon not in allowed:
             raise CellError("E-ENUM-001", f"{spec.header}“{_show(result)}”不在可选范围内",
                             "可选：" + "、".join(allowed))
-        result = canon
-    return result
+        return canon
+    return convert
+
+
+def convert(spec: Column | Key, value):
+    """Typed value for a non-empty cell, or CellError."""
+    return converter(spec)(value)
 
 
 def is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or (type(value) is str and not value.strip())
 
 
 # ---------------------------------------------------------------- reading sheets
 
-def _cell_value(ws_values, ws_formulas, r: int, c: int, sheet: str, report: Report, ref: str):
-    """Cached value of a cell; reports formulas without a cached result and error values."""
-    value = ws_values.cell(row=r, column=c).value
-    if value is None:
-        f = ws_formulas.cell(row=r, column=c)
-        if f.data_type == "f":
-            report.add("E-CELL-001", f"单元格是公式 {str(f.value)[:40]} 但没有保存计算结果", sheet, ref)
-            return None, True
-    if isinstance(value, str) and value.startswith("#") and value.rstrip("!?0/") in (
-            "#N/A", "#VALUE", "#REF", "#DIV", "#NAME", "#NUM", "#NULL"):
-        report.add("E-CELL-003", f"单元格是错误值 {value}", sheet, ref)
+def _cell_value(grid: Grid, r: int, c: int, kind: Kind, sheet: str, report: Report, ref: str):
+    """(value, bad): the cell as the person sees it. Reports error values and formulas without a
+    result; a formula in a text column is read as the text it shows, with a warning."""
+    value = grid.get(r, c)
+    detail = grid.detail
+    if kind in TEXT_KINDS:
+        if (r, c) in detail.formulas:
+            return _formula_text(grid, r, c, value, sheet, report, ref), False
+        if (r, c) in detail.formats and _plain_number(value):
+            return shown_percent(value, detail.formats[(r, c)]), False
+    error = detail.errors.get((r, c))
+    if error is not None:
+        report.add("E-CELL-003", f"单元格是错误值 {error}", sheet, ref)
+        return None, True
+    if is_empty(value) and (r, c) in detail.formulas:
+        report.add("E-CELL-001", f"单元格是公式 ={detail.formulas[(r, c)][:40]} 但没有保存计算结果",
+                   sheet, ref)
         return None, True
     return value, False
 
 
-def _check_merged(ws, sheet: str, report: Report) -> None:
-    for rng in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        if rng.max_row >= 2:  # a merge confined to the header row is harmless
-            report.add("E-CELL-002", f"合并单元格 {rng.coord} 位于数据区域，无法确定每行的值",
-                       sheet, f"{column_letter(rng.min_col - 1)}{rng.min_row}")
+def _formula_text(grid: Grid, r: int, c: int, value, sheet: str, report: Report, ref: str) -> str:
+    """What a person who typed =100% or =1个 into a text cell meant: the result the cell shows
+    (its number format applied), or the formula without its "=" when there is no result."""
+    formula = grid.detail.formulas[(r, c)]
+    fmt = grid.detail.formats.get((r, c))
+    if (r, c) in grid.detail.errors or is_empty(value) or \
+            (type(value) is float and not math.isfinite(value)):
+        shown = formula
+    elif fmt and _plain_number(value):
+        shown = shown_percent(value, fmt)
+    else:
+        shown = to_text(value)
+    report.add("W-CELL-005", f"单元格是公式 ={_show(formula)[:40]}，按显示的内容“{_show(shown)[:40]}”读取",
+               sheet, ref, actual=_show(shown))
+    return shown
 
 
-def _header_map(ws_values, spec: Sheet, report: Report) -> dict[str, int] | None:
+def _check_merged(grid: Grid, sheet: str, report: Report) -> None:
+    for r0, c0, r1, c1 in sorted(grid.merged):
+        if r1 >= 2 and (r0, c0) != (r1, c1):  # a merge confined to the header row is harmless
+            coord = f"{column_letter(c0 - 1)}{r0}:{column_letter(c1 - 1)}{r1}"
+            report.add("E-CELL-002", f"合并单元格 {coord} 位于数据区域，无法确定每行的值",
+                       sheet, f"{column_letter(c0 - 1)}{r0}")
+
+
+def _check_hidden(grid: Grid, rows: list[Row], sheet: str, report: Report) -> None:
+    """Hidden rows are read and summed like any other: say so, naming them (W-ROW-001)."""
+    hidden = set(grid.detail.hidden_rows)
+    used = [row.row for row in rows if row.row in hidden]
+    if used:
+        shown = "、".join(map(str, used[:20])) + ("等" if len(used) > 20 else "")
+        report.add("W-ROW-001", f"第 {shown} 行被隐藏，但仍作为数据读取并计入合计（共 {len(used)} 行）",
+                   sheet, f"A{used[0]}")
+
+
+def _header_map(grid: Grid, spec: Sheet, report: Report) -> dict[str, int] | None:
     found: dict[str, int] = {}
-    for c in range(1, (ws_values.max_column or 0) + 1):
-        v = ws_values.cell(row=1, column=c).value
+    header = grid.values[0] if grid.values else []
+    for c, v in enumerate(header, 1):
         if is_empty(v):
             continue
         name = re.sub(r"\s+", "", str(v))
@@ -264,7 +465,7 @@ def _header_map(ws_values, spec: Sheet, report: Report) -> dict[str, int] | None
             continue
         missing = True
         ref = f"{column_letter(i)}1"
-        there = ws_values.cell(row=1, column=i + 1).value
+        there = grid.get(1, i + 1)
         actual = None if is_empty(there) else str(there)
         extra = f"（该位置现为“{actual}”）" if actual else ""
         report.add("E-HEADER-001", f"缺少列“{col.header}”{extra}", spec.name, ref,
@@ -272,67 +473,85 @@ def _header_map(ws_values, spec: Sheet, report: Report) -> dict[str, int] | None
     return None if missing else found
 
 
-def read_table(ws_values, ws_formulas, spec: Sheet, report: Report) -> list[Row]:
-    _check_merged(ws_formulas, spec.name, report)
-    columns = _header_map(ws_values, spec, report)
+def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
+    """The records of a table sheet: every row under the header with something in it. Every
+    cell of a 100,000-line workbook passes through this loop, so it is kept lean: a sheet
+    without formulas, error values or percent formats (the usual case) skips _cell_value, and
+    repeated texts (codes, enumerations) are converted once."""
+    _check_merged(grid, spec.name, report)
+    columns = _header_map(grid, spec, report)
     if columns is None:
         return []
+    # per column: letter, converter, and its results for texts seen (codes, enums repeat)
+    plan = [(col, column_letter(columns[col.header] - 1), converter(col), {})
+            for col in spec.columns if col.header in columns]
+    at = [columns[col.header] - 1 for col, *_ in plan]
+    absent = [col.field for col in spec.columns if col.header not in columns]
+    detail = grid.detail
+    special = bool(detail.formulas or detail.errors or detail.formats)
     rows: list[Row] = []
-    for r in range(2, (ws_values.max_row or 1) + 1):
-        row = Row(spec.name, r)
-        raw = {}
-        for col in spec.columns:
-            c = columns.get(col.header)
-            if c is None:
-                continue
-            ref = f"{column_letter(c - 1)}{r}"
-            value, bad = _cell_value(ws_values, ws_formulas, r, c, spec.name, report, ref)
-            row.refs[col.field] = ref
-            raw[col.field] = (value, bad)
-        if all(is_empty(v) and not bad for v, bad in raw.values()):
+    for r, values in enumerate(grid.values[1:], 2):
+        n = len(values)
+        if special:
+            cells = [_cell_value(grid, r, i + 1, col.kind, spec.name, report, f"{letter}{r}")
+                     for (col, letter, *_), i in zip(plan, at)]
+        else:
+            cells = [(values[i] if i < n else None, False) for i in at]
+        if all(is_empty(value) and not bad for value, bad in cells):
             continue  # empty rows are ignored
-        for col in spec.columns:
-            if col.field not in raw:
-                row.values[col.field] = None
-                continue
-            value, bad = raw[col.field]
-            ref = row.refs[col.field]
+        row = Row(spec.name, r)
+        rv, refs, row_bad = row.values, row.refs, row.bad
+        for (col, letter, typed, known), (value, bad) in zip(plan, cells):
+            name = col.field
+            refs[name] = ref = f"{letter}{r}"
+            rv[name] = None
             if bad:
-                row.bad.add(col.field)
-                row.values[col.field] = None
-            elif is_empty(value):
-                row.values[col.field] = None
+                row_bad.add(name)
+            elif value is None or (type(value) is str and not value.strip()):
                 if col.required:
-                    row.bad.add(col.field)
+                    row_bad.add(name)
                     code = "E-AMOUNT-001" if col.kind is Kind.MONEY else "E-REQ-001"
                     report.add(code, f"“{col.header}”不能为空", spec.name, ref)
             else:
-                try:
-                    row.values[col.field] = convert(col, value)
-                except CellError as err:
-                    row.bad.add(col.field)
-                    row.values[col.field] = None
-                    report.add(err.code, err.message, spec.name, ref, hint=err.hint,
+                text = type(value) is str
+                result = known.get(value) if text else None
+                if result is None:
+                    try:
+                        result = typed(value)
+                    except CellError as err:
+                        result = err
+                    if text:
+                        known[value] = result
+                if type(result) is CellError:
+                    row_bad.add(name)
+                    report.add(result.code, result.message, spec.name, ref, hint=result.hint,
                                actual=_show(value))
+                else:
+                    rv[name] = result
+        for name in absent:
+            rv[name] = None
         rows.append(row)
+    _check_hidden(grid, rows, spec.name, report)
     return rows
 
 
-def read_kv(ws_values, ws_formulas, spec: Sheet, report: Report) -> Row:
-    _check_merged(ws_formulas, spec.name, report)
+def read_kv(grid: Grid, spec: Sheet, report: Report) -> Row:
+    _check_merged(grid, spec.name, report)
     out = Row(spec.name, 1)
     keys = {k.key: k for k in spec.keys}
-    h1 = [re.sub(r"\s+", "", str(ws_values.cell(row=1, column=c).value or "")) for c in (1, 2)]
+    h1 = [re.sub(r"\s+", "", str(grid.get(1, c) or "")) for c in (1, 2)]
     if tuple(h1) != ("项目", "内容"):
         for i, (want, got) in enumerate(zip(("项目", "内容"), h1)):
             if want != got:
                 report.add("E-HEADER-001", f"缺少列“{want}”" + (f"（该位置现为“{got}”）" if got else ""),
                            spec.name, f"{column_letter(i)}1", expected=want, actual=got or None)
         return out
-    for r in range(2, (ws_values.max_row or 1) + 1):
-        k_raw, _ = _cell_value(ws_values, ws_formulas, r, 1, spec.name, report, f"A{r}")
+    used: list[Row] = []
+    for r in range(2, len(grid.values) + 1):
+        k_raw, _ = _cell_value(grid, r, 1, Kind.TEXT, spec.name, report, f"A{r}")
         if is_empty(k_raw):
             continue
+        used.append(Row(spec.name, r))
         name = re.sub(r"\s+", "", str(k_raw))
         ref = f"B{r}"
         if name not in keys:
@@ -340,7 +559,7 @@ def read_kv(ws_values, ws_formulas, spec: Sheet, report: Report) -> Row:
                        hint="可用项目：" + "、".join(keys))
             continue
         key = keys[name]
-        value, bad = _cell_value(ws_values, ws_formulas, r, 2, spec.name, report, ref)
+        value, bad = _cell_value(grid, r, 2, key.kind, spec.name, report, ref)
         out.refs[key.field] = ref
         if bad:
             out.bad.add(key.field)
@@ -357,26 +576,33 @@ def read_kv(ws_values, ws_formulas, spec: Sheet, report: Report) -> Row:
         if key.required and out.values.get(key.field) is None and key.field not in out.bad:
             report.add("E-KV-001", f"缺少“{key.key}”", spec.name, out.refs.get(key.field))
             out.bad.add(key.field)
+    _check_hidden(grid, used, spec.name, report)
     return out
 
 
 def read_workbook(path: Path, report: Report) -> RawWorkbook | None:
     """All sheets of the contract, or None when the file itself cannot be read."""
-    opened = open_workbook(path, report)
-    if opened is None:
+    book = open_workbook(path, report)
+    if book is None:
         return None
-    values, formulas = opened
     raw = RawWorkbook(path)
-    for spec in SHEETS:
-        if spec.name not in values.sheetnames:
-            if not spec.optional:
-                near = [n for n in values.sheetnames if n.strip() == spec.name]
-                extra = f"（发现名为“{near[0]}”的工作表，名称前后有空格）" if near else ""
-                report.add("E-SHEET-001", f"缺少工作表“{spec.name}”{extra}", spec.name)
-            continue
-        wv, wf = values[spec.name], formulas[spec.name]
-        if spec.is_kv:
-            raw.kv[spec.name] = read_kv(wv, wf, spec, report)
-        else:
-            raw.tables[spec.name] = read_table(wv, wf, spec, report)
+    try:
+        for spec in SHEETS:
+            if spec.name not in book.names:
+                if not spec.optional:
+                    near = [n for n in book.names if n.strip() == spec.name]
+                    extra = f"（发现名为“{near[0]}”的工作表，名称前后有空格）" if near else ""
+                    report.add("E-SHEET-001", f"缺少工作表“{spec.name}”{extra}", spec.name)
+                continue
+            grid = book.grid(spec.name, report)
+            if grid is None:
+                return None
+            if spec.name in book.hidden:
+                report.add("W-SHEET-002", f"工作表“{spec.name}”被隐藏，其内容仍被读取和公开", spec.name)
+            if spec.is_kv:
+                raw.kv[spec.name] = read_kv(grid, spec, report)
+            else:
+                raw.tables[spec.name] = read_table(grid, spec, report)
+    finally:
+        book.close()
     return raw
