@@ -2,7 +2,10 @@
 lines, and of two hostile files (a value at K1048576; a zip holding one huge sheet).
 A script, not a test: numbers depend on the machine.
 
-    .venv/bin/python benchmarks/reading.py [--lines 100000] [--runs 3] [--keep DIR]
+    .venv/bin/python benchmarks/reading.py [--lines 100000] [--runs 3] [--keep DIR] [--root DIR]
+
+--root runs `python -m compiler` of another checkout (e.g. `git archive` of an older commit
+unpacked in DIR), for before/after numbers on the same files.
 
 The big workbook is the bundled example with each 支出明细 line split into several lines whose
 amounts add up to the original line (to the cent), so every total, every table and every
@@ -123,6 +126,8 @@ def main() -> None:
     p.add_argument("--lines", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--keep", type=Path, help="folder for the generated workbooks (reused when present)")
+    p.add_argument("--root", type=Path, default=ROOT, help="checkout whose compiler is measured")
+    p.add_argument("--only", help="measure only the workbooks whose label contains this")
     args = p.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="gongkai-reading-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,14 +137,17 @@ def main() -> None:
         "one value at K1048576": (folder / "far-cell.xlsx", write_far_cell),
         "zip with a 190 MiB sheet": (folder / "big-entry.xlsx", write_big_entry),
     }
-    print(machine())
+    print(machine(), f"— code: {args.root}")
     print("| workbook | size | `gongkai check` wall s (runs) | CPU s | peak RSS MiB | exit |")
     print("|---|---|---|---|---|---|")
     for label, (path, make) in files.items():
+        if args.only and args.only not in label:
+            continue
         if not path.exists():
             print(f"writing {path} …", file=sys.stderr)
             make(path)
-        results = [measure([*GONGKAI, "check", path, "--format", "json"]) for _ in range(args.runs)]
+        results = [measure([*GONGKAI, "check", path, "--format", "json"], cwd=args.root)
+                   for _ in range(args.runs)]
         wall = statistics.median(r["wall"] for r in results)
         rss = statistics.median(r["rss"] for r in results)
         cpu = statistics.median(r["cpu"] for r in results)
