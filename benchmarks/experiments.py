@@ -1,6 +1,6 @@
 """What the PDF build would gain from cheaper CSS or other WeasyPrint options (issue 5).
 
-Each variant is the default templates/style.css with one change, laid over the default
+Each variant is the default templates/standard/style.css with one change, laid over the default
 templates through a --templates folder (templates/ itself is never touched), or the default
 CSS with different write_pdf options. For each variant the example's HTML is printed by
 WeasyPrint in fresh processes; the CPU time of HTML() + render() + write_pdf() is measured
@@ -51,7 +51,7 @@ def _tables_without_whitespace(html: str) -> str:
 
 # name -> (description, CSS transform, HTML transform, extra write_pdf options)
 VARIANTS: dict[str, tuple[str, object, object, dict]] = {
-    "baseline": ("templates/style.css as is", None, None, {}),
+    "baseline": ("templates/standard/style.css as is", None, None, {}),
     "no-var": ("custom properties (var(--serif) …) replaced by their values", _no_vars, None, {}),
     "no-overflow-wrap": ("without `overflow-wrap: anywhere` on table cells",
                          _drop(r"\s*overflow-wrap:\s*anywhere;"), None, {}),
@@ -107,7 +107,7 @@ def html_for(workbook: Path, css_transform, html_transform, tmp: Path, name: str
     if css_transform is not None:
         override = tmp / f"templates-{name}"
         override.mkdir()
-        css = (ROOT / "templates" / "style.css").read_text(encoding="utf-8")
+        css = (ROOT / "templates" / "standard" / "style.css").read_text(encoding="utf-8")
         changed = css_transform(css)
         if changed == css:
             raise SystemExit(f"variant {name}: the transform changed nothing (style.css changed?)")
@@ -156,7 +156,7 @@ def main() -> None:
         for i in range(args.runs):
             for name in names:
                 out = tmp / f"{name}-{i}.pdf"
-                r = subprocess.run([sys.executable, "-c", WORKER, str(htmls[name]), str(ROOT / "templates") + "/",
+                r = subprocess.run([sys.executable, "-c", WORKER, str(htmls[name]), str(ROOT / "templates" / "standard") + "/",
                                     str(out), json.dumps(VARIANTS[name][3])], capture_output=True, text=True,
                                    check=True)
                 runs[name].append(json.loads(r.stdout.strip().splitlines()[-1]))

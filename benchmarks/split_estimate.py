@@ -66,7 +66,7 @@ def main() -> None:
             docs.append(path)
         rows = []
         for path in docs:
-            r = subprocess.run([sys.executable, "-c", WORKER, str(path), str(ROOT / "templates") + "/",
+            r = subprocess.run([sys.executable, "-c", WORKER, str(path), str(ROOT / "templates" / "standard") + "/",
                                 str(path.with_suffix(".pdf")), "{}"], capture_output=True, text=True, check=True)
             rows.append((path.stem, json.loads(r.stdout.strip().splitlines()[-1])))
     for name, r in rows:

@@ -112,12 +112,19 @@ def count_pages(path: Path) -> int | None:
     return max(counts) if counts else None
 
 
+# Workbooks checked in the parent before the workers fork (--unit all checks once for every
+# unit's document); a worker started otherwise checks again.
+_CHECKED: dict = {}
+
+
 def build_one(file: str, out: str, formats: list[str], templates: str | None,
-              catalog: str | None, pdfa: bool = False) -> Result:
-    """Check and build one workbook into out/<stem>/. Never raises: every failure is a Result."""
+              catalog: str | None, pdfa: bool = False, profile: str | None = None,
+              unit: str | None = None) -> Result:
+    """Check and build one workbook into out/<stem>/ (a unit's own document into
+    out/<单位编码>/). Never raises: every failure is a Result."""
     start = time.perf_counter()
     path = Path(file)
-    res = Result(file=file, stem=path.stem)
+    res = Result(file=file, stem=unit or path.stem)
     try:
         from .diagnostics import Report
         from .pipeline import Options, compile_workbook
@@ -125,12 +132,15 @@ def build_one(file: str, out: str, formats: list[str], templates: str | None,
         result = compile_workbook(path, Options(
             templates=Path(templates) if templates else None,
             catalog=Path(catalog) if catalog else None, formats=tuple(formats),
-            out=Path(out) / path.stem, pdfa=pdfa))
+            out=Path(out) / res.stem, pdfa=pdfa, profile=profile, unit=unit),
+            checked=_CHECKED.get(file))
         report = result.report
         res.errors, res.warnings = len(report.errors), len(report.warnings)
         res.diagnostics = [d.as_dict() for d in report.items]
         if result.budget is not None:
             res.dept, res.year = result.budget.info.dept_name, result.budget.info.year
+            if unit and result.budget.unit(unit):
+                res.dept = result.budget.unit(unit).name
         if result.error is not None:
             res.message = f"生成失败：{result.error}"
         elif result.exit_status != 0:
@@ -194,11 +204,12 @@ class Progress:
 
     def advance(self, r: Result) -> None:
         self.done += 1
+        name = Path(r.file).name + ("" if r.stem == Path(r.file).stem else f"（{r.stem}）")
         if self.tty:
-            self._draw(Path(r.file).name)
+            self._draw(name)
         else:
             state = "成功" if r.ok else f"失败：{r.message}"
-            print(f"[{self.done}/{self.total}] {Path(r.file).name}：{state}（{r.errors} 个错误，"
+            print(f"[{self.done}/{self.total}] {name}：{state}（{r.errors} 个错误，"
                   f"{r.warnings} 个警告，{r.seconds:.1f} 秒）", file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -278,25 +289,28 @@ def _preload() -> None:
 
 def build_many(paths: list[Path], out: Path, formats: list[str], jobs: int | None = None,
                templates: Path | None = None, catalog: Path | None = None,
-               progress: Progress | None = None, pdfa: bool = False) -> list[Result]:
-    """Build every workbook in worker processes; results in the order of *paths*."""
+               progress: Progress | None = None, pdfa: bool = False,
+               profile: str | None = None, units: list[str] | None = None) -> list[Result]:
+    """Build every workbook in worker processes; results in the order of *paths*. With
+    *units* (one per path), each job is that unit's own document of its workbook."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     results: dict[int, Result] = {}
     args = (str(out), formats, str(templates) if templates else None,
-            str(catalog) if catalog else None, pdfa)
+            str(catalog) if catalog else None, pdfa, profile)
     _preload()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(build_one, str(p), *args): i for i, p in enumerate(paths)}
+        futures = {pool.submit(build_one, str(p), *args, units[i] if units else None): i
+                   for i, p in enumerate(paths)}
         try:
             for fut in as_completed(futures):
                 i = futures[fut]
                 try:
                     res = fut.result()
                 except BrokenProcessPool:
-                    res = Result(file=str(paths[i]), stem=paths[i].stem,
+                    res = Result(file=str(paths[i]), stem=units[i] if units else paths[i].stem,
                                  message="工作进程异常退出（内存不足或崩溃）")
                 except Exception as exc:  # e.g. a result that cannot be pickled
-                    res = Result(file=str(paths[i]), stem=paths[i].stem,
+                    res = Result(file=str(paths[i]), stem=units[i] if units else paths[i].stem,
                                  message=f"内部错误（{type(exc).__name__}: {exc}）")
                 results[i] = res
                 if progress is not None:
@@ -307,36 +321,76 @@ def build_many(paths: list[Path], out: Path, formats: list[str], jobs: int | Non
     return [results[i] for i in range(len(paths))]
 
 
+def _formats(args) -> list[str] | None:
+    """The --format list, or None after saying what is wrong with the arguments."""
+    from .render.build import BACKENDS
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in BACKENDS]
+    if unknown:
+        print(f"gongkai: 不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(BACKENDS)}）", file=sys.stderr)
+        return None
+    if bool(getattr(args, "pdfa", False)) and "pdf" not in formats:
+        print("gongkai: 参数错误：--pdfa 需要 --format 中包含 pdf", file=sys.stderr)
+        return None
+    if args.jobs is not None and args.jobs < 1:
+        print("gongkai: --jobs 应为正整数", file=sys.stderr)
+        return None
+    return formats
+
+
 def run(args) -> int:
     """`gongkai build` with a folder or several files."""
-    from .render.build import BACKENDS
-    from .workbook.new import write_atomic
     try:
         paths = collect(args.file)
     except BatchError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in BACKENDS]
-    if unknown:
-        print(f"gongkai: 不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(BACKENDS)}）", file=sys.stderr)
+    formats = _formats(args)
+    if formats is None:
         return 2
+    return _build_and_report(args, paths, formats, None, "个部门")
+
+
+def run_units(args, path: Path) -> int:
+    """`gongkai build FILE --unit all`: every unit's own document (单位预算公开) into
+    OUT/<单位编码>/, in the batch's worker processes; the workbook is checked once."""
+    from .pipeline import Options, check
+    from .report import format_human
+    formats = _formats(args)
+    if formats is None:
+        return 2
+    checked = check(path, Options(templates=Path(args.templates) if args.templates else None,
+                                  catalog=Path(args.catalog) if args.catalog else None,
+                                  profile=getattr(args, "profile", None) or None))
+    if checked.exit_status != 0 or checked.report.warnings:
+        print(format_human(checked.report))
+    if checked.exit_status != 0:
+        print("存在错误，未生成任何文件。", file=sys.stderr)
+        return checked.exit_status
+    units = [u.code for u in checked.budget.units]
+    _CHECKED[str(path)] = checked     # the forked workers reuse it
+    try:
+        return _build_and_report(args, [path] * len(units), formats, units, "个单位")
+    finally:
+        _CHECKED.pop(str(path), None)
+
+
+def _build_and_report(args, paths: list[Path], formats: list[str], units: list[str] | None,
+                      what: str) -> int:
+    """Build in workers with progress, then the summary table, OUT/index.html and
+    --report-json. Exit status 1 if any failed."""
+    from .workbook.new import write_atomic
     pdfa = bool(getattr(args, "pdfa", False))
-    if pdfa and "pdf" not in formats:
-        print("gongkai: 参数错误：--pdfa 需要 --format 中包含 pdf", file=sys.stderr)
-        return 2
-    if args.jobs is not None and args.jobs < 1:
-        print("gongkai: --jobs 应为正整数", file=sys.stderr)
-        return 2
     out = Path(args.out)
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(paths)))
-    print(f"生成 {len(paths)} 个部门的公开文件（{jobs} 个进程）→ {out}/", file=sys.stderr)
+    print(f"生成 {len(paths)} {what}的公开文件（{jobs} 个进程）→ {out}/", file=sys.stderr)
     start = time.perf_counter()
     progress = Progress(len(paths))
     try:
         results = build_many(paths, out, formats, jobs,
                              Path(args.templates) if args.templates else None,
-                             Path(args.catalog) if args.catalog else None, progress, pdfa)
+                             Path(args.catalog) if args.catalog else None, progress, pdfa,
+                             getattr(args, "profile", None) or None, units)
     finally:
         progress.close()
     seconds = time.perf_counter() - start
@@ -348,7 +402,7 @@ def run(args) -> int:
             if r.report:
                 print(r.report)
     failed = sum(not r.ok for r in results)
-    print(f"\n{len(results)} 个部门：{len(results) - failed} 个成功，{failed} 个失败；"
+    print(f"\n{len(results)} {what}：{len(results) - failed} 个成功，{failed} 个失败；"
           f"用时 {seconds:.1f} 秒（{jobs} 个进程）")
     write_atomic(out / "index.html", render_index(results, seconds, jobs).encode("utf-8"))
     print(f"已生成：{out / 'index.html'}")

@@ -41,8 +41,26 @@ def cmd_new(args) -> int:
     if path.exists() and not args.force:
         print(f"gongkai: 文件已存在：{path}（不会覆盖；确需覆盖请加 --force）", file=sys.stderr)
         return 2
-    save_atomic(build_workbook(dept=args.dept, year=args.year), path)
-    print(f"已生成空白工作簿：{path}")
+    if args.profile:
+        from .profiles import ProfileError, resolve
+        try:
+            resolve(args.profile)
+        except ProfileError as exc:
+            print(f"gongkai: {exc}", file=sys.stderr)
+            return 2
+    save_atomic(build_workbook(dept=args.dept, year=args.year, profile=args.profile), path)
+    print(f"已生成空白工作簿：{path}" + (f"（公开格式 {args.profile}）" if args.profile else ""))
+    return 0
+
+
+def cmd_profiles(args) -> int:
+    """The shipped profiles, a line each."""
+    from .profiles import DEFAULT_PROFILE, available
+    rows = available()
+    width = max((len(n) for n, _ in rows), default=0)
+    for name, description in rows:
+        mark = "（默认）" if name == DEFAULT_PROFILE else ""
+        print(f"{name:<{width}}  {description}{mark}")
     return 0
 
 
@@ -51,7 +69,8 @@ def _options(args, **more):
     from .pipeline import Options
     templates, catalog = getattr(args, "templates", None), getattr(args, "catalog", None)
     return Options(templates=Path(templates) if templates else None,
-                   catalog=Path(catalog) if catalog else None, **more)
+                   catalog=Path(catalog) if catalog else None,
+                   profile=getattr(args, "profile", None) or None, **more)
 
 
 def cmd_check(args) -> int:
@@ -80,6 +99,11 @@ def cmd_check(args) -> int:
 
 def cmd_build(args) -> int:
     from . import batch
+    if args.unit and batch.is_batch(args.file):
+        print("gongkai: 参数错误：--unit 只用于一个工作簿", file=sys.stderr)
+        return 2
+    if args.unit == "all":  # every unit's own document: OUT/<单位编码>/ each
+        return batch.run_units(args, Path(args.file[0]) if args.file else EXAMPLE)
     if batch.is_batch(args.file):  # a folder or several workbooks: OUT/<stem>/ each
         return batch.run(args)
     from .pipeline import compile_workbook
@@ -89,7 +113,7 @@ def cmd_build(args) -> int:
         print("gongkai: 参数错误：--pdfa 需要 --format 中包含 pdf", file=sys.stderr)
         return 2
     result = compile_workbook(path, _options(args, formats=formats, out=Path(args.out),
-                                             pdfa=args.pdfa))
+                                             pdfa=args.pdfa, unit=args.unit))
     if result.report.fatal or result.report.errors or result.budget is None or result.report.warnings:
         _print_report(result, "human", path)
     if result.error is None and result.exit_status != 0:
@@ -98,7 +122,7 @@ def cmd_build(args) -> int:
     if result.error is not None:
         print(f"gongkai: {result.error}", file=sys.stderr)
         print("未生成任何文件。", file=sys.stderr)
-        return 1
+        return result.exit_status
     for w in result.written:
         print(f"已生成：{w}")
     return 0
@@ -150,7 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--dept", help="部门名称，如 郑州市商务局")
     n.add_argument("--year", type=int, help="预算年度，如 2021")
     n.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    n.add_argument("--profile", metavar="NAME", help="公开格式，记入基本信息（gongkai profiles 列出全部）")
     n.set_defaults(func=cmd_new)
+
+    pr = sub.add_parser("profiles", help="列出可用的公开格式（profile）")
+    pr.set_defaults(func=cmd_profiles)
 
     c = sub.add_parser("check", help="检查工作簿，列出全部问题")
     c.add_argument("file", help="工作簿 .xlsx")
@@ -158,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="有警告也以状态 1 退出")
     c.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
     c.add_argument("--templates", metavar="DIR", help="按该模板文件夹检查说明文字的键和阈值（同 build）")
+    c.add_argument("--profile", metavar="NAME|DIR",
+                   help="公开格式（名称或文件夹）；不填按工作簿基本信息的“公开格式”，再不填为默认格式")
     c.add_argument("--annotate", metavar="OUT.xlsx",
                    help="另存一份标注的工作簿：问题单元格标红（错误）或标黄（警告）并附批注（原文件不变）")
     c.set_defaults(func=cmd_check)
@@ -167,9 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "给出文件夹或多个工作簿时批量生成，每个部门在 OUT/<文件名>/ 中")
     b.add_argument("-o", "--out", default="out", help="输出文件夹（默认 out）")
     b.add_argument("--format", default="html,json", help="html,json,pdf,xlsx,data 中的一个或多个，逗号分隔（xlsx：附表工作簿；data：CSV 开放数据包）")
-    b.add_argument("--templates", metavar="DIR", help="覆盖默认模板的文件夹")
+    b.add_argument("--templates", metavar="DIR", help="覆盖公开格式中模板的文件夹")
+    b.add_argument("--profile", metavar="NAME|DIR",
+                   help="公开格式（名称或文件夹）；不填按工作簿基本信息的“公开格式”，再不填为默认格式")
     b.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
     b.add_argument("--pdfa", action="store_true", help="PDF 生成为 PDF/A-3b（长期存档），并嵌入源工作簿")
+    b.add_argument("--unit", metavar="CODE|all",
+                   help="生成该单位自己的单位预算公开（单位编码）；all：每个单位一份，在 OUT/<单位编码>/ 中")
     b.add_argument("--jobs", type=int, metavar="N", help="批量生成时的并行进程数（默认 CPU 核数）")
     b.add_argument("--report-json", metavar="FILE", help="批量生成的汇总写成 JSON（供 CI；- 为标准输出）")
     b.set_defaults(func=cmd_build)
@@ -182,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="保留基本支出和结转项目的支出明细作为草稿（默认清空）")
     r.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     r.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
+    r.add_argument("--profile", metavar="NAME|DIR",
+                   help="公开格式（名称或文件夹）；不填按工作簿基本信息的“公开格式”，再不填为默认格式")
     r.set_defaults(func=lambda a: __import__("compiler.rollover", fromlist=["run"]).run(a))
 
     df = sub.add_parser("diff", help="比较两个工作簿：附表、文字和正文数字的变化（0 相同，1 不同，2 出错）")
@@ -190,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     df.add_argument("--format", choices=("text", "json", "html"), default="text")
     df.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
     df.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
+    df.add_argument("--profile", metavar="NAME|DIR",
+                   help="公开格式（名称或文件夹）；不填按工作簿基本信息的“公开格式”，再不填为默认格式")
     df.set_defaults(func=lambda a: __import__("compiler.diff", fromlist=["run"]).run(a))
 
     s = sub.add_parser("serve", help="启动本机网页：新建、检查并生成、下一年度、比较")

@@ -1,16 +1,20 @@
-"""Template data (templates/document.toml), with a user's --templates folder laid over it.
+"""Template data: the profile (templates/<name>/, compiler/profiles.py) with its chain of
+parents and, over it, a user's --templates folder.
 
+``document.toml`` is merged key by key along the chain (root first, the nearer file wins); the
+profile's 附表 declarations are checked and compiled against the merged wording here, once.
 Derive and render take the loaded Config as an argument; nothing below reads files later."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .profiles import DEFAULT_PROFILE, DOCUMENT_FILE, Profile, ProfileError, load_profile
 from .resources import templates_root
 
-DEFAULT_TEMPLATES = templates_root()
-CONFIG_FILE = "document.toml"
+DEFAULT_TEMPLATES = templates_root()   # the folder of the profiles (and of diff.html.j2)
+CONFIG_FILE = DOCUMENT_FILE
 
 
 class ConfigError(Exception):
@@ -27,7 +31,18 @@ def _merge(base: dict, over: dict) -> dict:
 @dataclass(frozen=True)
 class Config:
     data: dict
-    template_dirs: tuple[Path, ...]  # override first, then the default
+    template_dirs: tuple[Path, ...]  # lookup order: --templates, the profile, its parents
+    profile: Profile | None = None
+    tables: tuple = field(default=())  # the compiled 附表 declarations (derive/declare.py)
+    unit: bool = False                 # the template data of one unit's own document
+
+    def for_unit(self) -> "Config":
+        """The template data of a unit's own document (单位预算公开): the ``[unit]`` section of
+        document.toml laid over the rest (单位 titles, 本单位), and the 附表 declared
+        ``scope = "department"`` left out."""
+        from dataclasses import replace
+        return replace(self, data=_merge(self.data, self.data.get("unit", {})), unit=True,
+                       tables=tuple(t for t in self.tables if t.scope != "department"))
 
     def table(self, number: str) -> dict:
         return self.data.get("tables", {}).get(str(number), {})
@@ -49,19 +64,33 @@ def fill(text: str, **values) -> str:
     return text
 
 
-def load_config(override: Path | None = None) -> Config:
-    def read(path: Path) -> dict:
-        try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"模板数据文件 {path} 无法读取：{exc}") from exc
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"模板数据文件 {path} 无法读取：{exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"模板数据文件 {path} 无法读取：{exc}") from exc
 
-    data = read(DEFAULT_TEMPLATES / CONFIG_FILE)
-    dirs = [DEFAULT_TEMPLATES]
+
+def load_config(override: Path | None = None, profile: str | Path | None = None) -> Config:
+    """The template data of *profile* (a name or a folder; the default profile when None) with
+    the *override* folder (--templates) laid over it. ConfigError for a file that cannot be
+    read, ProfileError (file and line) for a profile that names what does not exist."""
+    from .derive.declare import compile_tables
+    if override is not None and not override.is_dir():
+        raise ConfigError(f"模板文件夹不存在：{override}")
+    prof = load_profile(profile or DEFAULT_PROFILE)
+    data: dict = {}
+    for folder in reversed(prof.folders):
+        if (folder / CONFIG_FILE).exists():
+            data = _merge(data, _read(folder / CONFIG_FILE))
+    dirs = list(prof.folders)
     if override is not None:
-        if not override.is_dir():
-            raise ConfigError(f"模板文件夹不存在：{override}")
         if (override / CONFIG_FILE).exists():
-            data = _merge(data, read(override / CONFIG_FILE))
+            data = _merge(data, _read(override / CONFIG_FILE))
         dirs.insert(0, override)
-    return Config(data, tuple(dirs))
+    return Config(data, tuple(dirs), prof, compile_tables(prof, data))
+
+
+__all__ = ["Config", "ConfigError", "ProfileError", "load_config", "fill", "DEFAULT_TEMPLATES"]

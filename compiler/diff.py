@@ -217,20 +217,17 @@ def procurement_rows(budget: Budget) -> Keyed:
 # ---------------------------------------------------------------------------------- tables
 
 def _table_key(t: Table) -> str:
-    if t.number == "11" and t.id != "table-11-overall":
-        name = next((r.cells[1].value for r in t.rows if r.key == "name" and len(r.cells) > 1), None)
-        if name:
-            return f"project:{name}"
-    return t.id
+    """Per-project forms are matched by project, not by position (table-11-3 may be another
+    project next year)."""
+    return f"project:{t.subject}" if t.subject else t.id
 
 
 def _table_title(t: Table, dept: str) -> str:
     if t.id == "main-projects":
         return "主要项目"
     number = t.id.removeprefix("table-")
-    if t.number == "11" and t.id != "table-11-overall":
-        name = _table_key(t).removeprefix("project:")
-        return f"表11 项目绩效目标表：{name}"
+    if t.subject:
+        return f"表{t.number} 项目绩效目标表：{t.subject}"
     return f"表{number} {t.title.replace(dept, '', 1) or t.title}"
 
 
@@ -426,10 +423,12 @@ class DiffError(Exception):
     """A workbook that cannot be compared; the message is for the user."""
 
 
-def views_of(path: Path, catalog_dir: Path | None = None, templates: Path | None = None):
-    """(Views, checked Result) of a workbook; DiffError when it cannot be read or derived."""
+def views_of(path: Path, catalog_dir: Path | None = None, templates: Path | None = None,
+             profile: str | None = None):
+    """(Views, checked Result) of a workbook, in its own profile unless *profile* is given;
+    DiffError when it cannot be read or derived."""
     from .pipeline import Options, check
-    checked = check(path, Options(templates=templates, catalog=catalog_dir))
+    checked = check(path, Options(templates=templates, catalog=catalog_dir, profile=profile))
     return views_from(checked), checked
 
 
@@ -569,7 +568,8 @@ def run(args) -> int:
     paths = [Path(args.a), Path(args.b)]
     catalog = Path(args.catalog) if getattr(args, "catalog", None) else None
     try:
-        (va, ca), (vb, cb) = (views_of(p, catalog) for p in paths)
+        profile = getattr(args, "profile", None) or None
+        (va, ca), (vb, cb) = (views_of(p, catalog, profile=profile) for p in paths)
     except DiffError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2

@@ -1,5 +1,6 @@
-"""Generate docs/workbook.md (from the schema) and docs/rules.md (from the rule registry).
-`python -m compiler.docs` rewrites both; a test fails when the committed files are stale."""
+"""Generate docs/workbook.md (from the schema), docs/rules.md (from the rule registry) and the
+vocabulary part of docs/profiles.md (from derive/). `python -m compiler.docs` rewrites them; a
+test fails when the committed files are stale."""
 from __future__ import annotations
 
 import sys
@@ -49,10 +50,65 @@ def rules_md() -> str:
     return "\n".join(out)
 
 
+BEGIN, END = "<!-- 以下由 compiler/docs.py 生成，请勿手改 -->", "<!-- 生成部分结束 -->"
+
+
+def profiles_vocabulary_md() -> str:
+    """The names a profile may use, from the Python that defines them (derive/*)."""
+    from . import vocab
+    from .derive import dimensions, forms, layouts
+    from .derive.declare import LAYOUTS, TABLE_KEYS
+    from .derive.measures import FILTER_KEYS, econ_sets, named_measures
+
+    def names(items) -> str:
+        return "、".join(f"`{x}`" for x in items)
+
+    out = ["### 版式（layout）", "", names(LAYOUTS), "",
+           "### 附表的设置（[[table]]）", "", names(TABLE_KEYS), "",
+           "### 维度（rows 的 dimension）", "", "| 维度 | 层级（levels） |", "|---|---|"]
+    for name in dimensions.DIMENSIONS:
+        dim = dimensions.CODE_DIMENSIONS.get(name)
+        out.append(f"| `{name}` | {names(lvl.name for lvl in dim.levels) if dim else '—'} |")
+    out += ["", "rows 的设置：" + names(dimensions.ROW_KEYS), "",
+            "### 度量的条件（列、固定行、basis、表单字段）", "", names(FILTER_KEYS), "",
+            "| 条件 | 可用的值 |", "|---|---|",
+            f"| `source` | 资金来源：{names(vocab.SOURCES)}；组：" +
+            "；".join(f"`{g}`（{'、'.join(m)}）" for g, m in vocab.SOURCE_GROUPS.items()) + " |",
+            f"| `kind` | 支出类型：{names(vocab.EXPENSE_KINDS)}；组：" +
+            "；".join(f"`{g}`（{'、'.join(m)}）" for g, m in vocab.EXPENSE_KIND_GROUPS.items()) + " |",
+            f"| `econ` | {names(econ_sets())}、`{vocab.OTHER_LABEL}`（四类基本支出以外），或 3 位类、5 位款编码 |",
+            f"| `category` | 项目类别：{names(vocab.PROJECT_CATEGORIES)} |",
+            f"| `unit_kind` | 单位类型：{names(vocab.UNIT_KINDS)} |",
+            "| `any` | 条件表的列表，满足其一即可 |",
+            "| `year` | `本年`（默认）、`上年`（只用于有上年数指标的度量，且只用于 rows = \"合计\" 的表） |",
+            "", "### 命名的度量（measure）", "", "| 度量 | 条件 | 上年数指标 |", "|---|---|---|"]
+    for name, (spec, prior) in named_measures().items():
+        cond = "；".join(f"{k} = {v if isinstance(v, str) else '、'.join(v)}"
+                        for k, v in spec.items()) or "全部"
+        out.append(f"| `{name}` | {cond} | {'、'.join(prior) if prior else '—'} |")
+    out += ["", "### 列、行的设置", "", "列：" + names(layouts.COLUMN_KEYS),
+            "", "两栏表的行：" + names(layouts.ROW_ITEM_KEYS), "",
+            "两栏表的一栏（[table.left] / [table.right]）：" + names(layouts.SIDE_KEYS), "",
+            "### 项目绩效目标表的字段（fields）", "", names(forms.PROJECT_FIELDS),
+            "，或一个带 key 的度量（项目的支出明细中满足条件的金额）；字符串为分节标题，"
+            f"`{forms.INDICATORS}` 为指标块。", ""]
+    return "\n".join(out)
+
+
+def profiles_md(current: str) -> str:
+    """docs/profiles.md with its generated part replaced."""
+    head = current.split(BEGIN)[0] if BEGIN in current else current.rstrip() + "\n\n"
+    tail = current.split(END, 1)[1] if END in current else "\n"
+    return f"{head}{BEGIN}\n\n{profiles_vocabulary_md()}\n{END}{tail}"
+
+
 def generated() -> dict[Path, str]:
     # import the rule families so every rule is registered
     from . import checks  # noqa: F401
-    return {DOCS / "workbook.md": workbook_md(), DOCS / "rules.md": rules_md()}
+    profiles = DOCS / "profiles.md"
+    current = profiles.read_text(encoding="utf-8") if profiles.exists() else ""
+    return {DOCS / "workbook.md": workbook_md(), DOCS / "rules.md": rules_md(),
+            profiles: profiles_md(current)}
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ class Info(Located):
     year: int
     asset_date: Optional[date] = None
     publish_date: Optional[date] = None
+    profile: Optional[str] = None   # 公开格式: the profile the document is published in
     first_publication: Optional[str] = None
 
     @property
@@ -204,6 +205,7 @@ class Budget(BaseModel):
     model_config = ConfigDict(frozen=True)
     file: str
     info: Info
+    scope: Optional[str] = None   # 单位编码 when this is one unit's own document (for_unit)
     staff: Staff
     units: list[Unit] = []
     duties: list[Numbered] = []
@@ -227,6 +229,24 @@ class Budget(BaseModel):
 
     def text(self, key: str) -> str | None:
         return next((t.text for t in self.texts if t.key == key), None)
+
+    def for_unit(self, code: str, short: str = "本单位") -> "Budget":
+        """The part of the workbook a unit publishes as its own 单位预算公开: its lines,
+        projects (with their indicators), 政府采购 and the tasks its projects serve. The
+        department's 上年数 and 整体绩效 goals and indicators are left out (they are not the
+        unit's); *short* is how the narrative calls the publisher (本单位)."""
+        unit = self.unit(code)
+        if unit is None:
+            raise KeyError(code)
+        projects = [p for p in self.projects if p.unit == code]
+        names = {p.name for p in projects}
+        return self.model_copy(update={
+            "scope": code, "info": self.info.model_copy(update={"dept_short": short}),
+            "units": [unit], "lines": [ln for ln in self.lines if ln.unit == code],
+            "projects": projects, "indicators": [i for i in self.indicators if i.project in names],
+            "procurement": [p for p in self.procurement if p.unit == code],
+            "tasks": [t for t in self.tasks if names & set(t.project_names)],
+            "prior": [], "goals": [], "overall_indicators": []})
 
 
 # sheet name -> (Budget field, model class) for table sheets

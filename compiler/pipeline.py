@@ -22,11 +22,13 @@ from .model import Budget
 
 @dataclass(frozen=True)
 class Options:
-    templates: Path | None = None          # --templates DIR: a folder laid over the default
+    templates: Path | None = None          # --templates DIR: a folder laid over the profile
+    profile: str | Path | None = None      # --profile NAME|DIR; else the workbook's 公开格式
     catalog: Path | None = None            # --catalog DIR: another year's code lists
     formats: tuple[str, ...] = ("html", "json")
     out: Path | None = None                # where render writes; None: check only
     pdfa: bool = False                     # PDF/A-3b with the workbook attached
+    unit: str | None = None                # 单位编码: render that unit's own document
 
 
 @dataclass
@@ -39,13 +41,17 @@ class Result:
     views: object | None = None            # compiler.derive.Views, once derived
     written: list[Path] = field(default_factory=list)
     error: str | None = None               # why rendering failed (Chinese); nothing was written
+    error_status: int = 1                  # 2 when the error is in the arguments (--unit X)
+    stem: str | None = None                # output file stem, when not the workbook's
 
     @property
     def exit_status(self) -> int:
         """0 fine; 1 the workbook has errors (or rendering failed); 2 it cannot be read."""
         if self.report.fatal:
             return 2
-        return 1 if self.report.errors or self.budget is None or self.error else 0
+        if self.error:
+            return self.error_status
+        return 1 if self.report.errors or self.budget is None else 0
 
 
 Checked = Result   # the name earlier callers use for a checked workbook
@@ -58,7 +64,7 @@ def check(path: Path, options: Options = Options()) -> Result:
     result = Result(path, report, load(path, report))
     if result.budget is not None:
         from .checks import run_checks
-        ctx = run_checks(result.budget, report, options.catalog, options.templates)
+        ctx = run_checks(result.budget, report, options.catalog, options.templates, options.profile)
         result.catalog, result.config = ctx.catalog, ctx.config
     return result
 
@@ -90,7 +96,7 @@ def render_job(result: Result, options: Options = Options()):
     """What the back ends render from (compiler.render.build.RenderJob)."""
     from .render.build import RenderJob
     return RenderJob(derive_views(result), result.config, document_catalog(result), result.path,
-                     pdfa=options.pdfa)
+                     pdfa=options.pdfa, name=result.stem)
 
 
 def render(result: Result, options: Options) -> list[Path]:
@@ -102,11 +108,37 @@ def render(result: Result, options: Options) -> list[Path]:
     return written
 
 
-def compile_workbook(path: Path, options: Options) -> Result:
+class UnitError(ValueError):
+    """--unit names a 单位编码 the workbook does not have (message for the user)."""
+
+
+def for_unit(result: Result, code: str) -> Result:
+    """A checked department workbook as one unit's own document (单位预算公开): the unit's lines,
+    projects, 政府采购 and tasks (model.Budget.for_unit), the profile's ``[unit]`` wording and
+    no department-only 附表 (config.Config.for_unit). Its files are named ``<stem>-<单位编码>``."""
+    if result.budget is None or result.budget.unit(code) is None:
+        codes = "、".join(u.code for u in result.budget.units) if result.budget else ""
+        raise UnitError(f"工作簿中没有单位编码“{code}”（“单位”表中有：{codes}）")
+    config = result.config.for_unit()
+    short = config.data.get("document", {}).get("short", "本单位")
+    return Result(result.path, result.report, result.budget.for_unit(code, short), result.catalog,
+                  config, stem=f"{result.path.stem}-{code}")
+
+
+def compile_workbook(path: Path, options: Options, checked: Result | None = None) -> Result:
     """read → check → derive → render. Renders only a workbook without errors, and only when
-    ``options.out`` is set; a failed render is ``result.error`` (nothing written)."""
+    ``options.out`` is set; a failed render is ``result.error`` (nothing written). With
+    ``options.unit`` the document rendered is that unit's own. *checked*: a Result of ``check``
+    to reuse (the batch checks a workbook once for all its units)."""
     from .render.build import BuildError
-    result = check(path, options)
+    result = checked if checked is not None else check(path, options)
+    if result.exit_status == 0 and options.unit:
+        try:
+            result = for_unit(result, options.unit)
+        except UnitError as exc:
+            result = Result(result.path, result.report, result.budget, error=str(exc),
+                            error_status=2)
+            return result
     if result.exit_status == 0 and options.out is not None:
         try:
             render(result, options)

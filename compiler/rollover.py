@@ -3,7 +3,8 @@
 The new workbook is written by the one writer (workbook.new.build_workbook), from the checked
 Budget of OLD:
 
-* 基本信息: 预算年度 moves on (N+1 or --year Y), 资产统计截止日期 by as many years, 公开日期 blank.
+* 基本信息: 预算年度 moves on (N+1 or --year Y), 资产统计截止日期 by as many years, 公开日期 blank,
+  公开格式 (the profile) kept.
 * 上年数: every 指标 filled with OLD's derived figure (compiler.derive.figures.prior_item_amount,
   the same definition the checks compare with); 增减原因 blank.
 * carried as they are: 单位, 部门职责, 内设机构, 人员车辆资产, 整体绩效目标/指标, 说明文字, 名词解释.
@@ -115,7 +116,8 @@ def rollover(budget: Budget, year: int | None = None, keep_lines: bool = False) 
 
     d = result.data
     d["基本信息"] = [("部门名称", info.dept_name), ("部门简称", info.dept_short), ("预算年度", new),
-                   ("资产统计截止日期", shift_date(info.asset_date, new - old)), ("公开日期", None)]
+                   ("资产统计截止日期", shift_date(info.asset_date, new - old)), ("公开日期", None),
+                   ("公开格式", info.profile)]
     d["单位"] = [_row("单位", u) for u in budget.units]
     d["部门职责"] = [_row("部门职责", r) for r in budget.duties]
     d["内设机构"] = [_row("内设机构", r) for r in budget.orgs]
@@ -189,7 +191,8 @@ def run(args) -> int:
     if new.exists() and not args.force:
         print(f"gongkai: 文件已存在：{new}（不会覆盖；确需覆盖请加 --force）", file=sys.stderr)
         return 2
-    checked = check(old, Options(catalog=Path(args.catalog) if args.catalog else None))
+    checked = check(old, Options(catalog=Path(args.catalog) if args.catalog else None,
+                                 profile=getattr(args, "profile", None) or None))
     if checked.exit_status != 0:
         print(format_human(checked.report, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
         print(f"原工作簿 {old.name} 有错误，未结转；请先改正（gongkai check {old}）。", file=sys.stderr)

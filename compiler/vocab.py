@@ -44,9 +44,13 @@ class Dated(Generic[T]):
 # enumerations the workbook offers (schema.ENUMS maps its drop-down names onto these)
 
 # 资金来源. The first five are the 一般公共预算; the order is the order of the 收入 tables.
+# 事业收入 … 附属单位上缴收入 are the income of 事业单位 that the national 收入总表 shows in
+# columns of their own (财预 formats since 2022); older municipal formats count them as
+# 其他各项收入 (the group 其他收入类 below).
 SOURCES: tuple[str, ...] = (
     "财政拨款", "专项收入", "行政事业性收费收入", "国有资源（资产）有偿使用收入",
     "其他一般公共预算收入", "政府性基金预算", "国有资本经营预算", "财政专户管理的非税收入",
+    "事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入",
     "其他各项收入", "上级转移支付", "上年结转",
 )
 
@@ -56,12 +60,26 @@ SOURCE_GROUPS: dict[str, tuple[str, ...]] = {
     "一般公共预算": SOURCES[:5],
     # money appropriated by the 财政 from its three budgets (财政拨款收支总表)
     "财政拨款口径": ("财政拨款", "政府性基金预算", "国有资本经营预算"),
+    # what the national 财政拨款收支总表 counts: the appropriations of all three budgets, the
+    # 一般公共预算 with the non-tax revenue paid into the treasury and appropriated back
+    "三本预算拨款": (*SOURCES[:5], "政府性基金预算", "国有资本经营预算"),
+    # 其他收入 of the national formats (which have no 上级转移支付 column)
+    "其他收入": ("其他各项收入", "上级转移支付"),
+    # everything a format without 事业收入 columns shows as 其他各项收入
+    "其他收入类": ("事业收入", "事业单位经营收入", "上级补助收入", "附属单位上缴收入", "其他各项收入"),
 }
 GENERAL_BUDGET_SOURCES = SOURCE_GROUPS["一般公共预算"]
 FISCAL_SOURCES = SOURCE_GROUPS["财政拨款口径"]
 
-EXPENSE_KINDS: tuple[str, ...] = ("基本支出", "项目支出")
-BASIC, PROJECT = EXPENSE_KINDS
+# 支出类型. 上缴上级支出, 事业单位经营支出 and 对附属单位补助支出 are neither 基本 nor 项目
+# spending; the national 支出总表 has a column for each.
+EXPENSE_KINDS: tuple[str, ...] = ("基本支出", "项目支出", "上缴上级支出", "事业单位经营支出",
+                                  "对附属单位补助支出")
+BASIC, PROJECT = EXPENSE_KINDS[:2]
+EXPENSE_KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    # what a format with only 基本支出 | 项目支出 shows under 项目支出
+    "基本支出以外": EXPENSE_KINDS[1:],
+}
 
 UNIT_KINDS: tuple[str, ...] = ("行政单位", "参照公务员法管理事业单位", "事业单位")
 # 行政 and 参公 units take the 行政 government classification and count for 机关运行经费

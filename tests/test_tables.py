@@ -404,11 +404,13 @@ def test_overall_tasks(tables, budget):
 
 def test_wording_comes_from_template_data(budget):
     """Titles, notes and labels are template data: an override changes them, Python does not."""
-    from compiler.config import Config, _merge
+    from dataclasses import replace
+
+    from compiler.config import _merge
     base = load_config()
     over = {"tables": {"3": {"title": "{部门名称}{预算年度}年支出表"}},
             "labels": {"basic_goods_services": "商品和服务支出", "table7": {"total": "合计"}}}
-    cfg = Config(_merge(base.data, over), base.template_dirs)
+    cfg = replace(base, data=_merge(base.data, over))
     ts = {t.id: t for t in derive_tables(budget, load_catalog(budget.info.year), cfg)}
     t3 = ts["table-3"]
     assert t3.title == "郑州市商务局2020年支出表"

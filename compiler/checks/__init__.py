@@ -17,6 +17,11 @@ rule("W-CAT-003", W, "科目目录", "没有预算年度的内置科目目录，
      "指定；或在支出明细的名称列填写目录中没有的科目名称")
 rule("E-TPL-001", E, "模板", "模板数据无法读取",
      "请检查 --templates 指定的文件夹及其中的 document.toml", fatal=True)
+rule("E-PRF-001", E, "模板", "公开格式（profile）的定义有误",
+     "按提示改正所指文件的所指行；可用的维度、度量、资金来源和标签见 docs/profiles.md", fatal=True)
+rule("E-PRF-002", E, "模板", "没有这个公开格式（profile）",
+     "请填写 gongkai profiles 列出的名称之一（如 zhengzhou-2020、standard），或不填使用默认格式",
+     fatal=True)
 
 from . import (amounts, classification, codes, completeness, prior, procurement,  # noqa: E402
                projects, reconcile, references, slots, staff, tasks, texts)
@@ -27,11 +32,13 @@ FAMILIES: list = [completeness.check, codes.check, references.check, classificat
 
 
 def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None,
-                 templates: Path | None = None) -> Context:
-    """Load the catalogue of the budget year and the template data; a problem with either is
-    a diagnostic, never a traceback."""
+                 templates: Path | None = None, profile: str | Path | None = None) -> Context:
+    """Load the catalogue of the budget year and the template data of the profile (*profile*
+    from --profile, else the workbook's 公开格式, else the default); a problem with either is a
+    diagnostic, never a traceback."""
     from ..catalogs import CatalogError, load_catalog
     from ..config import ConfigError, load_config
+    from ..profiles import ProfileError
 
     ctx = Context(budget, report)
     try:
@@ -51,16 +58,27 @@ def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None
                        f"年的科目目录（{catalog_dir}）", budget.info.sheet,
                        budget.info.cell("year"), expected=str(budget.info.year),
                        actual=str(ctx.catalog.year))
+    chosen = profile or budget.info.profile
     try:
-        ctx.config = load_config(templates)
+        ctx.config = load_config(templates, chosen)
     except ConfigError as exc:
         report.add("E-TPL-001", str(exc))
+    except ProfileError as exc:
+        if profile is None and budget.info.profile and exc.file is None:
+            # the workbook names a profile that does not exist: point at its cell
+            report.add("E-PRF-002", exc.message, budget.info.sheet, budget.info.cell("profile"))
+        elif exc.file is None:
+            report.add("E-PRF-002", exc.message)
+        else:
+            where = f"{exc.file}" + (f":{exc.line}" if exc.line else "")
+            d = report.add("E-PRF-001", exc.message)
+            d.file = where
     return ctx
 
 
 def run_checks(budget: Budget, report: Report, catalog_dir: Path | None = None,
-               templates: Path | None = None) -> Context:
-    ctx = make_context(budget, report, catalog_dir, templates)
+               templates: Path | None = None, profile: str | Path | None = None) -> Context:
+    ctx = make_context(budget, report, catalog_dir, templates, profile)
     for family in FAMILIES:
         family(ctx)
     return ctx

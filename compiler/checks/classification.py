@@ -33,7 +33,7 @@ def check(ctx: Context) -> None:
             name = cat.econ_name(cls) if cat else None
             ctx.add("W-CLASS-001", f"基本支出行的经济分类 {line.econ} 属于 {cls}"
                     f"{'（' + name + '）' if name else ''}，不属于基本支出", line, "econ")
-        elif not line.is_basic and cls in PERSONNEL_CLASSES:
+        elif line.kind == vocab.PROJECT and cls in PERSONNEL_CLASSES:
             name = cat.econ_name(cls) if cat else None
             ctx.add("W-CLASS-002", f"项目支出行的经济分类 {line.econ} 属于 {cls}"
                     f"{'（' + name + '）' if name else ''}，是人员经费", line, "econ")

@@ -19,6 +19,7 @@ class Views:
     tables: list[Table]      # the 11 附表, in document order
     main_projects: Table     # 第二部分 二(三)
     facts: dict              # every number the narrative quotes
+    profile: str = ""        # the profile (disclosure format) it was derived for
 
 
 def derive(budget: Budget, catalog, config: Config) -> Views:
@@ -26,4 +27,5 @@ def derive(budget: Budget, catalog, config: Config) -> Views:
     from .tables import derive_tables
     tables = derive_tables(budget, catalog, config)
     return Views(budget, tables, main_projects_table(budget, config),
-                 derive_facts(budget, catalog, config, tables))
+                 derive_facts(budget, catalog, config, tables),
+                 config.profile.name if config.profile else "")

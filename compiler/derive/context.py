@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 from ..catalogs import unit_class
 from ..config import Config, fill
 from ..model import Budget, Line
-from .figures import basic_group
+from .measures import LineFacts, project_lines
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,22 @@ class Ctx:
     catalog: object
     config: Config
     labels: dict
-    categories: dict[str, str]      # 项目名称 -> 项目类别
-    has_basic_other: bool           # basic lines outside the four groups: a 其他支出 column
-    has_carryover: bool             # lines funded by 上年结转: a 上年结转 column / row
+    facts: LineFacts                # 项目类别 and 单位类型 of a line, for filters
+
+    @property
+    def owner_name(self) -> str:
+        """The name the document is published under (stripped from titles in lists): the
+        department's, or the unit's in its own document."""
+        if self.budget.scope:
+            return self.unit_name(self.budget.scope)
+        return self.budget.info.dept_name
+
+    def unit_name(self, code: str) -> str:
+        unit = self.budget.unit(code)
+        return unit.name if unit else code
+
+    def project_lines(self) -> dict[str, list[Line]]:
+        return project_lines(self.budget)
 
     def lab(self, key: str, table: str | None = None) -> str:
         """A label of [labels]; the table's own [labels.<table>] first."""
@@ -29,10 +42,15 @@ class Ctx:
                 return own[key]
         return self.labels[key]
 
-    def title(self, n: str, key: str = "title", **extra) -> str:
+    def fill(self, text: str, **extra) -> str:
+        """Template text with the document's placeholders filled in."""
         info = self.budget.info
-        return fill(self.config.table(n).get(key, ""), 部门名称=info.dept_name,
-                    部门简称=info.dept_short, 预算年度=info.year, 上年度=info.prev_year, **extra)
+        values = {"部门名称": info.dept_name, "部门简称": info.dept_short, "预算年度": info.year,
+                  "上年度": info.prev_year, "单位名称": self.owner_name, **extra}
+        return fill(text, **values)
+
+    def title(self, n: str, key: str = "title", **extra) -> str:
+        return self.fill(self.config.table(n).get(key, ""), **extra)
 
     def units(self, lines: Sequence[Line]) -> list[tuple[str, str]]:
         """(code, name) of the units these lines belong to: 单位 sheet order, then unknown
@@ -78,11 +96,5 @@ class Ctx:
 
 
 def make_ctx(budget: Budget, catalog, config: Config) -> Ctx:
-    from .measures import SOURCE_KEYS
-    year = budget.info.year
-    return Ctx(
-        budget=budget, catalog=catalog, config=config, labels=config.data.get("labels", {}),
-        categories={p.name: p.category for p in budget.projects},
-        has_basic_other=any(ln.is_basic and basic_group(ln.econ, year) is None for ln in budget.lines),
-        has_carryover=any(SOURCE_KEYS.get(ln.source) == "carryover" for ln in budget.lines),
-    )
+    return Ctx(budget=budget, catalog=catalog, config=config,
+               labels=config.data.get("labels", {}), facts=LineFacts(budget))

@@ -32,13 +32,16 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
 
     income = {src: total(ln for ln in lines if ln.source == src) for src in vocab.SOURCES}
     income_general = sum((income[s] for s in GENERAL_BUDGET_SOURCES), ZERO)
+    by_group = {g: sum((income[s] for s in members), ZERO) for g, members in vocab.SOURCE_GROUPS.items()}
+    by_kind = {k: total(ln for ln in lines if ln.kind == k) for k in vocab.EXPENSE_KINDS}
 
     project_cat = {p.name: p.category for p in budget.projects}
+    other = vocab.PROJECT_CATEGORIES[-1]  # a non-basic line without a known project: 其他项目
     groups = {key: total(ln for ln in basic if fg.basic_group(ln.econ) == key)
               for key, _, _ in fg.BASIC_GROUPS}
     # basic lines outside the four groups (e.g. 399 其他支出): shown, so parts add up to the whole
     groups["other"] = total(ln for ln in basic if fg.basic_group(ln.econ) is None)
-    by_category = {c: total(ln for ln in project if project_cat.get(ln.project) == c)
+    by_category = {c: total(ln for ln in project if project_cat.get(ln.project or "", other) == c)
                    for c in fg.PROJECT_CATEGORIES}
 
     # 按功能科目分类 (类), with shares
@@ -53,9 +56,14 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     gpb_parts = [{"name": label, "amount": total(ln for ln in gpb_basic if fg.basic_group(ln.econ) == key)}
                  for key, label, _ in (*fg.BASIC_GROUPS, (None, fg.OTHER_LABEL, ()))]
     gpb_parts += [{"name": c, "amount": total(ln for ln in gpb if not ln.is_basic
-                                              and project_cat.get(ln.project) == c)}
+                                              and project_cat.get(ln.project or "", other) == c)}
                   for c in fg.PROJECT_CATEGORIES]
     gpb_parts = _shares([p for p in gpb_parts if p["amount"]], total(gpb))
+    gpb_by_class: dict[str, Decimal] = defaultdict(Decimal)
+    for ln in gpb:
+        gpb_by_class[ln.func[:3]] += ln.amount
+    gpb_functions = _shares([{"code": c, "name": catalog.func_name(c) or c, "amount": a}
+                             for c, a in sorted(gpb_by_class.items())], total(gpb))
 
     # 上年数: current figure, previous figure, change, reason
     prior = {}
@@ -86,16 +94,23 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
     for t in tables:
         if getattr(t, "empty", False):
             name = t.title.replace(info.dept_name, "", 1)
+            subject = config.table(t.number).get("empty_subject") or \
+                name.replace("支出情况表", "").replace("预算表", "预算")
             default = fill(config.data.get("empty_reason", "空表的主要原因是{部门简称}无{内容}。"),
-                           部门简称=info.dept_short, 内容=name.replace("支出情况表", "").replace("预算表", "预算"))
+                           部门简称=info.dept_short, 内容=subject)
             empties.append({"id": t.id, "number": t.number, "name": name,
                             "reason": texts.get(f"空表说明:{name}", default)})
 
+    owner = next((u.name for u in budget.units if u.code == budget.scope), info.dept_name) \
+        if budget.scope else info.dept_name
     staff = budget.staff
     sub_units = [u for u in budget.units if u.level == "下属单位"]
     return {
-        "dept": {"name": info.dept_name, "short": info.dept_short, "year": info.year,
+        # the publisher: the department, or the unit in its own document (单位预算公开)
+        "dept": {"name": owner, "short": info.dept_short, "year": info.year,
                  "prev_year": info.prev_year, "asset_date": _date_cn(info.asset_date)},
+        "scope": ({"unit": budget.scope, "name": owner, "department": info.dept_name}
+                  if budget.scope else None),
         "units": [{"code": u.code, "name": u.name, "kind": u.kind, "funding": u.funding or "",
                    "level": u.level or ""} for u in budget.units],
         "sub_units": [{"name": u.name, "kind": u.kind, "funding": u.funding or ""} for u in sub_units],
@@ -105,12 +120,15 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
         "cars": {"total": staff.car_total, "general": staff.car_general, "enforce": staff.car_enforce,
                  "special": staff.car_special, "other": staff.car_other, "other_note": staff.car_other_note,
                  "equip_general": staff.equip_general, "equip_special": staff.equip_special},
-        "income": {"total": total(lines), "general": income_general, "by_source": income},
+        "income": {"total": total(lines), "general": income_general, "by_source": income,
+                   "by_group": by_group},
         "expense": {"total": total(lines), "basic": total(basic), "project": total(project),
+                    "by_kind": by_kind,
                     **{f"basic_{k}": v for k, v in groups.items()},
                     "project_by_category": [{"name": c, "amount": a} for c, a in by_category.items()]},
         "functions": functions,
         "gpb": {"total": total(gpb), "basic": total(gpb_basic), "parts": gpb_parts,
+                "functions": gpb_functions,
                 "personnel": total(ln for ln in gpb_basic if ln.econ[:3] in fg.PERSONNEL),
                 "public": total(ln for ln in gpb_basic if ln.econ[:3] in fg.PUBLIC)},
         "fiscal": {"total": sum(fiscal.values(), ZERO), "general": fiscal["财政拨款"],

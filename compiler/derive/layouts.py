@@ -1,208 +1,340 @@
-"""Layouts: how a table is put together from a dimension (rows) and measures (columns).
+"""Layouts: how a declared table is put together from a dimension (rows) and measures (columns).
 
-* matrix — dimension rows × measure columns (表2, 表3, 表5, 表6, 表8, 表9);
-* two-sided — 收入 items and amounts beside 支出 items and amounts, each side a list of fixed
-  measures, closed by a 合计 row (表1, 表4);
-* fixed rows — a list of measures, one amount column (表7 “三公”);
-* listing — one row per record of a sheet (表10 政府采购).
+* ``matrix`` — dimension rows × measure columns (收入总表, 支出总表, 一般公共预算支出表, …), or a
+  list of fixed rows, each a measure, × columns (郑州 表7 “三公”), or the 合计 row alone ×
+  columns (the central “三公” table with its 上年/本年 column groups);
+* ``two-sided`` — 收入 beside 支出 (收支总表, 财政拨款收支总表): each side has its item column
+  and its own amount columns, its rows are fixed measures or dimension rows, ``sum`` rows add
+  the side's top-level rows above them; the rows before the first ``sum`` pair up, then the
+  ``sum`` blocks of both sides pair up at the bottom;
+* ``procurement`` — one row per 政府采购 record (郑州 表10).
 
-Wording (titles, notes, header and row labels) comes from the template data through Ctx.
+The forms (绩效目标表) are in forms.py. Every amount is a sum of 支出明细 lines that pass the
+table's basis, the row's and the column's filters; wording comes from the template data.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Sequence
 
-from .. import vocab
 from ..model import Line
 from . import dimensions as dim
 from .context import Ctx
-from .dimensions import W_MONEY
-from .measures import (FISCAL_BASIS, PROJECT_KEYS, SOURCE_KEYS, ZERO, accumulate, expense_keys,
-                       expense_vector)
+from .dimensions import W_MONEY, Rows
+from .measures import ZERO, Invalid, Measure, compile_measure
 from .table import Cell, Column, Row, Table
 
 
 # ---------------------------------------------------------------------------------------------
-# matrix: 支出 by 功能分类 (表3, 表5-1, 表8, 表9)
+# columns and fixed rows
 
-def expense_columns(ctx: Ctx) -> list[Column]:
-    """合计 | 基本支出: 小计, the groups (其他支出 when there is any) | 项目支出: 小计, 项目类别."""
-    cols = [Column("total", ctx.lab("total"), "money", W_MONEY)]
-    for k in expense_keys(ctx)[1:]:
-        group = ctx.lab("basic") if k.startswith("basic_") else ctx.lab("project")
-        label = ctx.lab("subtotal") if k.endswith("_subtotal") else ctx.lab(k)
-        cols.append(Column(k, (group, label), "money", W_MONEY))
-    return cols
+COLUMN_KEYS = ("key", "label", "when", "width", "measure", "source", "kind", "econ", "category",
+               "unit_kind", "any", "year")
+WHEN = ("always", "nonzero")
 
 
-def expense_by_func(ctx: Ctx, tid: str, number: str, lines: Sequence[Line], *,
-                    empty_when_none: bool = False) -> Table:
-    empty = empty_when_none and not lines
-    cols, rows = dim.func_by_unit(ctx, lines, expense_keys(ctx), expense_vector(ctx))
-    # the note under an empty table is template data; the workbook's 空表说明:<表名> is the
-    # narrative's reason (十、空表情况说明), not this note
-    note = ctx.config.table(number).get("empty_note") if empty else None
-    return Table(id=tid, number=number, title=ctx.title(number),
-                 columns=tuple(cols + expense_columns(ctx)), rows=() if empty else rows,
-                 unit_label=ctx.lab("unit_yuan"), note=note, empty=empty, landscape=True)
+@dataclass(frozen=True)
+class Col:
+    """A declared amount column: its key, its header path (label keys), its measure, and
+    whether it is shown only when the document has money for it (``when = "nonzero"``)."""
+    key: str
+    labels: tuple[str, ...]
+    measure: Measure
+    when: str = "always"
+    width: float = W_MONEY
 
 
-# ---------------------------------------------------------------------------------------------
-# matrix: 收入 by 功能分类 (表2)
-
-def income_by_func(ctx: Ctx, tid: str, number: str, lines: Sequence[Line]) -> Table:
-    from .measures import income_keys, income_vector
-    keys = income_keys(ctx)
-    mcols = [Column("total", ctx.lab("total"), "money", W_MONEY),
-             Column("gpb_subtotal", (ctx.lab("gpb"), ctx.lab("subtotal")), "money", W_MONEY),
-             Column("gpb_fiscal_appropriation", (ctx.lab("gpb"), ctx.lab("gpb_fiscal_appropriation")),
-                    "money", W_MONEY)]
-    mcols += [Column(k, ctx.lab(k), "money", W_MONEY) for k in keys[3:]]
-    cols, rows = dim.func_by_unit(ctx, lines, keys, income_vector)
-    return Table(id=tid, number=number, title=ctx.title(number), columns=tuple(cols + mcols),
-                 rows=rows, unit_label=ctx.lab("unit_yuan"), landscape=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# matrix: 支出 by 部门 × 政府 经济分类 (表5-2), 一般公共预算基本支出 by 部门经济分类 (表6)
-
-def expense_by_econ_pairs(ctx: Ctx, tid: str, number: str, lines: Sequence[Line],
-                          labels: str) -> Table:
-    cols, rows = dim.econ_pairs(ctx, lines, expense_keys(ctx), expense_vector(ctx),
-                                ctx.lab("dept_econ", labels), ctx.lab("gov_econ", labels),
-                                ctx.lab("name", labels))
-    return Table(id=tid, number=number, title=ctx.title(number),
-                 columns=tuple(cols + expense_columns(ctx)), rows=rows,
-                 unit_label=ctx.lab("unit_yuan"), landscape=True)
+def compile_col(spec: dict, default_key: str | None = None) -> Col:
+    if not isinstance(spec, dict):
+        raise Invalid("列应为表，如 { key = \"total\", label = [\"total\"] }", "columns")
+    for k in spec:
+        if k not in COLUMN_KEYS:
+            raise Invalid(f"列中未知的设置“{k}”（可用：{'、'.join(COLUMN_KEYS)}）", k)
+    key = str(spec.get("key") or default_key or "")
+    if not key:
+        raise Invalid("列须有 key", "label")
+    labels = spec.get("label", [key])
+    labels = tuple(str(x) for x in (labels if isinstance(labels, list) else [labels]))
+    when = str(spec.get("when", "always"))
+    if when not in WHEN:
+        raise Invalid(f"when 应为 always 或 nonzero：“{when}”", when)
+    return Col(key, labels, compile_measure(spec), when, float(spec.get("width", W_MONEY)))
 
 
-def gpb_by_econ(ctx: Ctx, tid: str, number: str, lines: Sequence[Line], labels: str) -> Table:
-    from .measures import gpb_vector
-    keys = ["gpb_subtotal", "gpb_fiscal_appropriation"]
-    cols, rows = dim.econ(ctx, lines, keys, gpb_vector, ctx.lab("dept_econ", labels),
-                          ctx.lab("name", labels))
-    mcols = [Column("gpb_subtotal", (ctx.lab("gpb"), ctx.lab("subtotal")), "money", 2.2),
-             Column("gpb_fiscal_appropriation", (ctx.lab("gpb"), ctx.lab("gpb_fiscal_appropriation")),
-                    "money", 2.2)]
-    return Table(id=tid, number=number, title=ctx.title(number), columns=tuple(cols + mcols),
-                 rows=rows, unit_label=ctx.lab("unit_yuan"))
+ROW_ITEM_KEYS = ("key", "label", "kind_of_row", "indent", "when", "sum", "zero", "dimension",
+                 "levels", "measure", "source", "kind", "econ", "category", "unit_kind", "any")
 
 
-# ---------------------------------------------------------------------------------------------
-# two-sided: 收入 | 支出 (表1, 表4)
-
-def income_items(ctx: Ctx, lines: Sequence[Line]) -> list[tuple[str, int, Decimal]]:
-    """收入 side of 表1: (key, level, amount); level 0 = 一、…, level 1 = 1、…"""
-    by = defaultdict(lambda: ZERO)
-    for ln in lines:
-        by[SOURCE_KEYS.get(ln.source, "other_income")] += ln.amount
-    gpb_keys = [SOURCE_KEYS[s] for s in vocab.GENERAL_BUDGET_SOURCES]
-    items = [("gpb", 0, sum((by[k] for k in gpb_keys), ZERO))] + [(k, 1, by[k]) for k in gpb_keys]
-    rest = ["gov_fund", "soe_capital", "fiscal_special_account", "other_income", "upper_transfer"]
-    if ctx.has_carryover:
-        rest.append("carryover")
-    return items + [(k, 0, by[k]) for k in rest]
-
-
-def fiscal_income_items(ctx: Ctx, lines: Sequence[Line]) -> list[tuple[str, int, Decimal]]:
-    """收入 side of 表4 (lines already restricted to the 财政拨款 basis)."""
-    by = defaultdict(lambda: ZERO)
-    for ln in lines:
-        by[FISCAL_BASIS[ln.source]] += ln.amount
-    return [(k, 0, by[k]) for k in ("gpb", "gov_fund", "soe_capital")]
+@dataclass(frozen=True)
+class Item:
+    """A declared row of a fixed list or of a side: an amount row (a measure), a ``sum`` row, a
+    ``zero`` row (always 0, e.g. 结转下年), or dimension rows (one per 类, …)."""
+    key: str
+    label: str
+    measure: Measure | None = None
+    row_kind: str = "item"
+    indent: int = 0
+    when: str = "always"
+    sum: bool = False
+    zero: bool = False
+    rows: Rows | None = None
 
 
-def expense_items(ctx: Ctx, lines: Sequence[Line]) -> list[tuple[str, int, Decimal]]:
-    """支出 side of 表1/表4: 基本支出 by economic group, 项目支出 by 项目类别."""
-    keys = expense_keys(ctx)
-    values = dict(zip(keys, accumulate(lines, keys, expense_vector(ctx))))
-    basic = [k for k in keys if k.startswith("basic_") and k != "basic_subtotal"]
-    return ([("basic", 0, values["basic_subtotal"])] + [(k, 1, values[k]) for k in basic]
-            + [("project", 0, values["proj_subtotal"])]
-            + [(k, 1, values[k]) for k in PROJECT_KEYS.values()])
-
-
-def two_sides(ctx: Ctx, tid: str, number: str, income, expense, table_labels: str) -> Table:
-    """Items of 收入 beside items of 支出, row by row; a side that ends first leaves blanks;
-    the 合计 row sums each side's level-0 items."""
-    def lab(k: str) -> str:
-        return ctx.lab(k, table_labels) if k in ctx.labels.get(table_labels, {}) else ctx.lab(k, "table1")
-
-    cols = (Column("income_item", (lab("income"), lab("item")), "text", 4.2),
-            Column("income_amount", (lab("income"), lab("amount")), "money", W_MONEY),
-            Column("expense_item", (lab("expense"), lab("item")), "text", 4.2),
-            Column("expense_amount", (lab("expense"), lab("amount")), "money", W_MONEY))
-    rows = []
-    for i in range(max(len(income), len(expense))):
-        ik = income[i] if i < len(income) else None
-        ek = expense[i] if i < len(expense) else None
-        cells = ((Cell(lab(ik[0])), Cell(ik[2])) if ik else (Cell(None), Cell(None)))
-        cells += ((Cell(lab(ek[0])), Cell(ek[2])) if ek else (Cell(None), Cell(None)))
-        rows.append(Row("item", cells, key=f"{ik[0] if ik else '-'}|{ek[0] if ek else '-'}"))
-    in_total = sum((v for _, level, v in income if level == 0), ZERO)
-    ex_total = sum((v for _, level, v in expense if level == 0), ZERO)
-    rows.append(Row("total", (Cell(lab("income_total")), Cell(in_total),
-                              Cell(lab("expense_total")), Cell(ex_total)), key="total"))
-    return Table(id=tid, number=number, title=ctx.title(number), columns=cols,
-                 rows=tuple(rows), unit_label=ctx.lab("unit_yuan"))
+def compile_item(spec: dict) -> Item:
+    if not isinstance(spec, dict):
+        raise Invalid("行应为表，如 { key = \"gpb\", source = \"一般公共预算\" }", "rows")
+    for k in spec:
+        if k not in ROW_ITEM_KEYS:
+            raise Invalid(f"行中未知的设置“{k}”（可用：{'、'.join(ROW_ITEM_KEYS)}）", k)
+    if "dimension" in spec:
+        rows = dim.compile_rows({k: spec[k] for k in ("dimension", "levels") if k in spec})
+        if rows.dimension not in dim.CODE_DIMENSIONS:
+            raise Invalid("两栏表中的维度行只能是功能分类、部门经济分类或政府经济分类", rows.dimension)
+        return Item(key="", label="", rows=rows)
+    key = str(spec.get("key", ""))
+    if not key:
+        raise Invalid("行须有 key（也是其标签的键）", "key")
+    when = str(spec.get("when", "always"))
+    if when not in WHEN:
+        raise Invalid(f"when 应为 always 或 nonzero：“{when}”", when)
+    row_kind = str(spec.get("kind_of_row", "total" if spec.get("sum") else "item"))
+    if row_kind not in ("item", "total", "subtotal"):
+        raise Invalid(f"kind_of_row 应为 item、subtotal 或 total：“{row_kind}”", row_kind)
+    measure = None
+    if not spec.get("sum") and not spec.get("zero"):
+        measure = compile_measure({k: v for k, v in spec.items() if k not in ("key", "label")})
+        if measure.prior is not None:
+            raise Invalid("行不能取上年数（上年数只用于列）", "year")
+    return Item(key, str(spec.get("label", key)), measure, row_kind, int(spec.get("indent", 0)),
+                when, bool(spec.get("sum")), bool(spec.get("zero")))
 
 
 # ---------------------------------------------------------------------------------------------
-# fixed rows: “三公” (表7)
+# amounts
 
-def three_public(ctx: Ctx, tid: str, number: str, labels: str) -> Table:
-    from .measures import three_public_amounts
-    amt = three_public_amounts(ctx.budget)
+class Amounts:
+    """Sums of lines by filter, for one table: which lines pass the basis, which columns are
+    shown, each column's sum over a group of lines. Each column's filter is applied once per
+    table (a set of the lines it counts), not once per row."""
 
-    def lab(k: str) -> str:
-        return ctx.lab(k, labels)
+    def __init__(self, ctx: Ctx, basis, cols: Sequence[Col]):
+        self.ctx = ctx
+        facts = ctx.facts
+        self.lines = [ln for ln in ctx.budget.lines if basis.test(ln, facts)]
+        self.cols = [c for c in cols if self.shown(c)]
+        self._counted = [None if c.measure.prior is not None else
+                         {id(ln) for ln in self.lines if c.measure.filter.test(ln, facts)}
+                         for c in self.cols]
 
-    cols = (Column("item", lab("item"), "text", 5.0), Column("amount", lab("amount"), "money", 3.0))
-    spec = [("total", "total", 0), ("abroad", "item", 0), ("reception", "item", 0),
-            ("vehicles", "item", 0), ("vehicle_operation", "item", 1), ("vehicle_purchase", "item", 1)]
-    rows = tuple(Row(kind, (Cell(lab(k)), Cell(amt[k])), indent=indent, key=k)
-                 for k, kind, indent in spec)
-    return Table(id=tid, number=number, title=ctx.title(number), columns=cols, rows=rows,
-                 unit_label=ctx.lab("unit_yuan"), note=ctx.config.table(number).get("note"),
-                 blank_zero=False)
+    def shown(self, col: Col) -> bool:
+        """``nonzero`` columns are shown when the document has money for them (any basis, so
+        tables sharing a column set show the same columns)."""
+        return col.when == "always" or self.total(self.ctx.budget.lines, col.measure) != 0
+
+    def prior(self, measure: Measure) -> Decimal:
+        have = {p.item: p.amount for p in self.ctx.budget.prior}
+        return sum((have.get(item, ZERO) for item in measure.prior), ZERO)
+
+    def total(self, lines: Sequence[Line], measure: Measure) -> Decimal:
+        if measure.prior is not None:
+            return self.prior(measure)
+        facts = self.ctx.facts
+        return sum((ln.amount for ln in lines if measure.filter.test(ln, facts)), ZERO)
+
+    def cells(self, lines: Sequence[Line], extra=None) -> tuple[Cell, ...]:
+        """The shown columns' sums over *lines* (only those *extra* also counts, if given)."""
+        if extra is not None:
+            lines = [ln for ln in lines if extra.test(ln, self.ctx.facts)]
+        return tuple(Cell(self.prior(c.measure) if counted is None else
+                          sum((ln.amount for ln in lines if id(ln) in counted), ZERO))
+                     for c, counted in zip(self.cols, self._counted))
+
+
+def _columns(cols: Sequence[Col], lab) -> list[Column]:
+    return [Column(c.key, tuple(lab(k) for k in c.labels), "money", c.width) for c in cols]
 
 
 # ---------------------------------------------------------------------------------------------
-# listing: 政府采购 (表10)
+# matrix
 
-def procurement(ctx: Ctx, tid: str, number: str, labels: str) -> Table:
-    def lab(k: str) -> str:
-        return ctx.lab(k, labels)
+@dataclass(frozen=True)
+class Matrix:
+    rows: Rows | tuple[Item, ...]
+    cols: tuple[Col, ...]
+    head: str = "item"            # label key of the item column of fixed rows
+    head_width: float = 5.0
 
-    cols = tuple(dim.func_columns(ctx, lab("code"))) + (
-        Column("unit_name", lab("unit_name"), "text", 3.6),
-        Column("procurement_item", lab("procurement_item"), "text", 2.6),
-        Column("catalogue", lab("catalogue"), "text", 2.6),
-        Column("spec", lab("spec"), "text", 1.4),
-        Column("measure_unit", lab("measure_unit"), "text", 1.1),
-        Column("quantity", lab("quantity"), "number", 1.1),
-        Column("amount", lab("amount"), "money", W_MONEY))
-    items = ctx.budget.procurement
-    cfg = ctx.config.table(number)
+
+def compile_matrix(decl: dict, cols: tuple[Col, ...]) -> Matrix:
+    raw = decl.get("rows")
+    if isinstance(raw, list):
+        rows: Rows | tuple[Item, ...] = tuple(compile_item(r) for r in raw)
+        if any(r.rows or r.sum or r.zero for r in rows):
+            raise Invalid("矩阵表的固定行只能是度量行", "rows")
+    else:
+        rows = dim.compile_rows(raw if raw is not None else "")
+    prior = [c for c in cols if c.measure.prior is not None]
+    if prior and not (isinstance(rows, Rows) and rows.dimension == dim.TOTAL):
+        raise Invalid("上年数的列只能用于只有合计行的表（rows = \"合计\"）：上年数是全部门的数", prior[0].key)
+    return Matrix(rows, cols, str(decl.get("head", "item")), float(decl.get("head_width", 5.0)))
+
+
+def matrix(ctx: Ctx, t, spec: Matrix) -> list[Table]:
+    amounts = Amounts(ctx, t.basis, spec.cols)
+    lab = t.labeller(ctx)
+    if t.empty_note_when_empty and not amounts.lines:
+        heading = [] if not isinstance(spec.rows, Rows) else \
+            dim.build_rows(ctx, spec.rows, [], lambda lines: (), lab)[0]
+        return [t.table(ctx, heading + _columns(amounts.cols, lab), (), empty=True)]
+    if isinstance(spec.rows, Rows):
+        heading, rows = dim.build_rows(ctx, spec.rows, amounts.lines, amounts.cells, lab)
+    else:
+        heading = [Column("item", lab(spec.head), "text", spec.head_width)]
+        rows = [Row(item.row_kind, (Cell(lab(item.label)),)
+                    + amounts.cells(amounts.lines, item.measure.filter), indent=item.indent,
+                    key=item.key)
+                for item in spec.rows if item.when == "always"
+                or amounts.total(ctx.budget.lines, item.measure) != 0]
+    return [t.table(ctx, heading + _columns(amounts.cols, lab), tuple(rows))]
+
+
+# ---------------------------------------------------------------------------------------------
+# two-sided
+
+@dataclass(frozen=True)
+class Side:
+    head: str                      # label key over the side (收入 / 支出); column key prefix
+    cols: tuple[Col, ...]
+    items: tuple[Item, ...]
+    item_label: str = "item"
+    item_width: float = 4.2
+
+
+SIDE_KEYS = ("head", "columns", "rows", "item_label", "item_width")
+
+
+def compile_side(spec, name: str) -> Side:
+    if not isinstance(spec, dict):
+        raise Invalid(f"两栏表须有 [table.{name}]（head、columns、rows）", name)
+    for k in spec:
+        if k not in SIDE_KEYS:
+            raise Invalid(f"[table.{name}] 中未知的设置“{k}”（可用：{'、'.join(SIDE_KEYS)}）", k)
+    cols = tuple(compile_col(c) for c in spec.get("columns", [{"key": "amount"}]))
+    for c in cols:
+        if c.measure.prior is not None:
+            raise Invalid("两栏表不能有上年数的列", c.key)
+    items = tuple(compile_item(r) for r in spec.get("rows", []))
     if not items:
-        return Table(id=tid, number=number, title=ctx.title(number), columns=cols, rows=(),
-                     unit_label=ctx.lab("unit_yuan"), note=cfg.get("empty_note"), empty=True,
-                     landscape=True)
+        raise Invalid(f"[table.{name}] 须有 rows", name)
+    return Side(str(spec.get("head", name)), cols, items, str(spec.get("item_label", "item")),
+                float(spec.get("item_width", 4.2)))
+
+
+@dataclass(frozen=True)
+class TwoSided:
+    left: Side
+    right: Side
+
+
+def compile_two_sided(decl: dict, cols) -> TwoSided:
+    return TwoSided(compile_side(decl.get("left"), "left"), compile_side(decl.get("right"), "right"))
+
+
+def _side_rows(ctx: Ctx, side: Side, amounts: Amounts, lab) -> tuple[list, list]:
+    """(body, foot): entries (key, label, kind, values) before the first sum row, and from it."""
+    entries: list[tuple[str, str, str, list[Decimal], int]] = []
+    for item in side.items:
+        if item.rows is not None:
+            d = dim.CODE_DIMENSIONS[item.rows.dimension]
+            length = next(lvl.length for lvl in d.levels if lvl.name == item.rows.levels[-1])
+            groups: dict[str, list[Line]] = defaultdict(list)
+            for ln in amounts.lines:
+                groups[d.code(ctx, ln)[:length]].append(ln)
+            for code in sorted(groups):
+                values = [c.value for c in amounts.cells(groups[code])]
+                name = d.name(ctx, code, groups[code] if length == d.levels[-1].length else ())
+                entries.append((code, name, "item", values, 0))
+        elif item.sum:
+            tops = [e for e in entries if e[2] == "item" and e[4] == 0]
+            values = [sum((e[3][i] for e in tops), ZERO) for i in range(len(amounts.cols))]
+            entries.append((item.key, lab(item.label), "sum", values, 0))
+        elif item.zero:
+            entries.append((item.key, lab(item.label), "zero", [ZERO] * len(amounts.cols), 0))
+        elif item.when == "always" or amounts.total(ctx.budget.lines, item.measure) != 0:
+            values = [c.value for c in amounts.cells(amounts.lines, item.measure.filter)]
+            entries.append((item.key, lab(item.label), "item", values, item.indent))
+    first_sum = next((i for i, e in enumerate(entries) if e[2] == "sum"), len(entries))
+    return entries[:first_sum], entries[first_sum:]
+
+
+def two_sided(ctx: Ctx, t, spec: TwoSided) -> list[Table]:
+    lab = t.labeller(ctx)
+    sides = []
+    for side in (spec.left, spec.right):
+        amounts = Amounts(ctx, t.basis, side.cols)
+        body, foot = _side_rows(ctx, side, amounts, lab)
+        cols = [Column(f"{side.head}_item", (lab(side.head), lab(side.item_label)), "text",
+                       side.item_width)]
+        cols += [Column(f"{side.head}_{c.key}", (lab(side.head), *(lab(k) for k in c.labels)),
+                        "money", c.width) for c in amounts.cols]
+        sides.append((cols, body, foot, len(amounts.cols)))
+    rows = []
+    for part in (1, 2):
+        n = max(len(s[part]) for s in sides)
+        for i in range(n):
+            cells: tuple[Cell, ...] = ()
+            keys, total = [], False
+            for cols, body, foot, width in sides:
+                block = body if part == 1 else foot
+                e = block[i] if i < len(block) else None
+                keys.append(e[0] if e else "-")
+                total = total or bool(e and e[2] == "sum")
+                cells += (Cell(e[1]), *(Cell(v) for v in e[3])) if e else (Cell(None),) * (1 + width)
+            key = "total" if part == 2 and i == 0 and total else "|".join(keys)
+            rows.append(Row("total" if total else "item", cells, key=key))
+    return [t.table(ctx, sides[0][0] + sides[1][0], tuple(rows))]
+
+
+# ---------------------------------------------------------------------------------------------
+# procurement listing
+
+PROCUREMENT_LABELS = ("code", "class", "kuan", "xiang", "total", "unit_name", "procurement_item",
+                      "catalogue", "spec", "measure_unit", "quantity", "amount")
+
+
+def compile_procurement(decl: dict, cols) -> None:
+    return None
+
+
+def procurement(ctx: Ctx, t, spec) -> list[Table]:
+    lab = t.labeller(ctx)
+    code = lab("code")
+    cols = (Column("func_class", (code, lab("class")), "code", dim.W_CODE),
+            Column("func_kuan", (code, lab("kuan")), "code", dim.W_CODE),
+            Column("func_xiang", (code, lab("xiang")), "code", dim.W_CODE),
+            Column("unit_name", lab("unit_name"), "text", 3.6),
+            Column("procurement_item", lab("procurement_item"), "text", 2.6),
+            Column("catalogue", lab("catalogue"), "text", 2.6),
+            Column("spec", lab("spec"), "text", 1.4),
+            Column("measure_unit", lab("measure_unit"), "text", 1.1),
+            Column("quantity", lab("quantity"), "number", 1.1),
+            Column("amount", lab("amount"), "money", W_MONEY))
+    items = ctx.budget.procurement
+    if not items:
+        return [t.table(ctx, cols, (), empty=True)]
     qty = sum((p.quantity or ZERO for p in items), ZERO)
     amount = sum((p.amount for p in items), ZERO)
-    rows = [Row("total", (Cell(None),) * 3 + (Cell(ctx.lab("total")),) + (Cell(None),) * 4
+    rows = [Row("total", (Cell(None),) * 3 + (Cell(lab("total")),) + (Cell(None),) * 4
                 + (Cell(qty), Cell(amount)), key="total")]
     seen: dict[str, int] = defaultdict(int)
     for p in items:
         unit = ctx.budget.unit(p.unit)
         base = f"{p.unit}/{p.func}"
         seen[base] += 1
-        rows.append(Row("item", tuple(Cell(c) for c in dim.split_func(p.func))
-                        + (Cell(unit.name if unit else p.unit), Cell(p.item), Cell(p.catalog),
-                           Cell(p.spec), Cell(p.measure), Cell(p.quantity), Cell(p.amount)),
+        rows.append(Row("item", (Cell(p.func[:3]), Cell(p.func[3:5]), Cell(p.func[5:7]),
+                                 Cell(unit.name if unit else p.unit), Cell(p.item), Cell(p.catalog),
+                                 Cell(p.spec), Cell(p.measure), Cell(p.quantity), Cell(p.amount)),
                         key=f"{base}/{seen[base]}"))
-    return Table(id=tid, number=number, title=ctx.title(number), columns=cols, rows=tuple(rows),
-                 unit_label=ctx.lab("unit_yuan"), note=cfg.get("note"), landscape=True)
-
+    return [t.table(ctx, cols, tuple(rows))]

@@ -70,6 +70,11 @@ class Table:
                                            # False where the form prints 0 (表7, 绩效目标表)
     form: bool = False                     # a form (绩效目标表): its labels are body cells, no
                                            # header rows are printed
+    caption: str = ""                      # its name in lists (contents, bookmarks, sheet
+                                           # names): the title without the publisher's name, or
+                                           # the project's name of a per-project form
+    list_title: str = ""                   # the entry of its 附表 number in the 附表 list
+    subject: str | None = None             # the project a per-project form is about
 
     @cached_property
     def header(self) -> tuple[tuple[Cell, ...], ...]:

@@ -50,6 +50,7 @@ class RenderJob:
     catalog: object
     source: Path
     pdfa: bool = False
+    name: str | None = None       # output file stem, when not the source's (a unit's document)
 
     @property
     def budget(self) -> Budget:
@@ -57,7 +58,7 @@ class RenderJob:
 
     @property
     def stem(self) -> str:
-        return self.source.stem
+        return self.name or self.source.stem
 
     @cached_property
     def meta_date(self) -> str:
@@ -70,7 +71,8 @@ class RenderJob:
     @property
     def title(self) -> str:
         info = self.budget.info
-        return fill(self.config.data["document"]["title"], 部门名称=info.dept_name, 预算年度=info.year)
+        return fill(self.config.data["document"]["title"], 部门名称=info.dept_name,
+                    单位名称=self.views.facts["dept"]["name"], 预算年度=info.year)
 
 
 @dataclass(frozen=True)

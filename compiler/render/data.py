@@ -46,6 +46,8 @@ def render_json(views: Views) -> str:
         "gongkai": JSON_VERSION,
         "department": info.dept_name,
         "year": info.year,
+        "profile": views.profile,
+        "unit": views.budget.scope,
         "currency": "CNY",
         "amount_unit": "元",
         "tables": {t.id: table_json(t) for t in [*views.tables, views.main_projects]},

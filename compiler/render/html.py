@@ -67,19 +67,13 @@ def render_html(views: Views, config: Config, meta_date: str | None = None) -> s
     for t in views.tables:
         first.setdefault(t.number, t.id)
         if t.number not in dict(seen):
-            base = t.title.replace(info.dept_name, "", 1) if t.number != "11" else config.table("11")["title"]
-            seen.append((t.number, base))
-
-    projects = {f"table-11-{i}": p.name for i, p in enumerate(budget.projects, 1)}
+            seen.append((t.number, t.list_title))
     variants = config.data.get("table_variants", {})
 
     def label(t) -> tuple[str, str]:
         """('5-1', '一般公共预算支出情况表（按功能分类）'): number and name as listed."""
         num = t.id.removeprefix("table-").replace("-overall", "")
-        if t.id in projects:
-            return num, projects[t.id]
-        name = t.title.replace(info.dept_name, "", 1) if t.number != "11" else t.title
-        return num, name + variants.get(num, "")
+        return num, t.caption + ("" if t.subject else variants.get(num, ""))
 
     def toc_label(t) -> str:
         num, name = label(t)
@@ -96,12 +90,15 @@ def render_html(views: Views, config: Config, meta_date: str | None = None) -> s
         "main_projects": views.main_projects,
         "config": config.data,
         "css": css,
-        "doc_title": fill(config.data["document"]["title"], 部门名称=info.dept_name, 预算年度=info.year),
+        "doc_title": fill(config.data["document"]["title"], 部门名称=info.dept_name,
+                          单位名称=facts["dept"]["name"], 预算年度=info.year),
+        "unit": facts["scope"],
         "table_list": seen,
         "first_table_id": first,
         "toc_label": toc_label,
         "bookmark": bookmark,
         "text": lambda key: texts.get(key, ""),
         "meta_date": meta_date,
+        "narrative": list(config.profile.narrative) if config.profile else [],
     }
     return env.get_template("document.html.j2").render(context)

@@ -136,15 +136,13 @@ def place(rows: list[tuple[Cell, ...]], width: int) -> list[Placed]:
 def sheet_names(views: Views) -> dict[str, str]:
     """Table id -> sheet name: "表1 部门收支总体情况表", "表5-2 …", "表11-3 <项目名称>",
     "表11 <部门整体 title>"; at most 31 characters, no []:*?/\\, unique (case-insensitive)."""
-    dept = views.budget.info.dept_name
-    projects = {f"table-11-{i}": p.name for i, p in enumerate(views.budget.projects, 1)}
     names: dict[str, str] = {}
     used: set[str] = set()
     for t in views.tables:
         suffix = t.id.removeprefix("table-")
         if not re.fullmatch(r"\d+(?:-\d+)*", suffix):
             suffix = t.number
-        label = projects.get(t.id) or t.title.replace(dept, "", 1) or t.title
+        label = t.caption or t.title
         names[t.id] = unique_sheet_name(f"表{suffix} {label}", used)
     return names
 

@@ -27,8 +27,9 @@ DATA_ROWS = 2000        # rows covered by drop-downs in a blank workbook
 TEXT_KINDS = (Kind.TEXT, Kind.LONGTEXT, Kind.CODE)  # cells whose content is text as typed
 
 
-def _kv_rows(spec: Sheet, dept: str | None, year: int | None) -> list[tuple[str, object]]:
-    given = {"部门名称": dept, "预算年度": year}
+def _kv_rows(spec: Sheet, dept: str | None, year: int | None,
+             profile: str | None = None) -> list[tuple[str, object]]:
+    given = {"部门名称": dept, "预算年度": year, "公开格式": profile}
     return [(k.key, given.get(k.key) if given.get(k.key) is not None else (k.default or None))
             for k in spec.keys]
 
@@ -98,14 +99,15 @@ def _header(ws, headers, hints, widths) -> None:
     ws.freeze_panes = "A2"
 
 
-def _write_sheet(wb: Workbook, spec: Sheet, rows, dept, year, list_cols) -> None:
+def _write_sheet(wb: Workbook, spec: Sheet, rows, dept, year, list_cols, profile=None) -> None:
     ws = wb.create_sheet(spec.name)
     if spec.is_kv:
         _header(ws, KV_HEADERS, ("填写项目名（不要修改）", "填写内容"), (28, 60))
         given = dict(rows) if rows is not None else None
         for r, key in enumerate(spec.keys, 2):
             ws.cell(row=r, column=1, value=key.key)
-            value = given.get(key.key) if given is not None else dict(_kv_rows(spec, dept, year))[key.key]
+            value = given.get(key.key) if given is not None else \
+                dict(_kv_rows(spec, dept, year, profile))[key.key]
             cell = ws.cell(row=r, column=2, value=_cell_value(key.kind, value))
             if key.kind is Kind.DATE:
                 cell.number_format = "yyyy-mm-dd"
@@ -159,8 +161,9 @@ def _guide(wb: Workbook) -> None:
 
 
 def build_workbook(dept: str | None = None, year: int | None = None,
-                   data: dict[str, list] | None = None) -> Workbook:
-    """data: sheet -> rows (dicts header -> value; key-value sheets: list of (key, value))."""
+                   data: dict[str, list] | None = None, profile: str | None = None) -> Workbook:
+    """data: sheet -> rows (dicts header -> value; key-value sheets: list of (key, value));
+    *profile* is recorded as 公开格式 in a blank workbook."""
     wb = Workbook()
     wb.remove(wb.active)
     _guide(wb)
@@ -168,7 +171,7 @@ def build_workbook(dept: str | None = None, year: int | None = None,
     wb.create_sheet(LISTS_SHEET).sheet_state = "hidden"
     for spec in SHEETS:
         rows = None if data is None else data.get(spec.name, [])
-        _write_sheet(wb, spec, rows, dept, year, list_cols)
+        _write_sheet(wb, spec, rows, dept, year, list_cols, profile)
     # _lists last, hidden: keeps the visible tabs in the order of the contract
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames))
     stamp = datetime(year or 2000, 1, 1)

@@ -109,6 +109,8 @@ SHEETS: tuple[Sheet, ...] = (
         Key("预算年度", "year", Kind.YEAR, required=True, hint="四位年份，如 2020；上年由此推出"),
         Key("资产统计截止日期", "asset_date", Kind.DATE, hint="如 2019-12-31"),
         Key("公开日期", "publish_date", Kind.DATE, hint="可不填；填写后用作 PDF 的日期"),
+        Key("公开格式", "profile", hint="公开文件的格式（profile），如 zhengzhou-2020、standard；"
+            "不填为 zhengzhou-2020（gongkai profiles 列出全部）"),
         Key("首次公开", "first_publication", hint="本年是首次公开部门预算（没有上年数）时填“是”；否则不填",
             enum="是否"),
     )),
