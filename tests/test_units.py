@@ -95,3 +95,68 @@ def test_unknown_unit_is_an_argument_error(tmp_path):
     assert r.returncode == 2 and "没有单位编码“999”" in r.stderr and not (tmp_path / "out").exists()
     r = run_cli("build", EXAMPLE, EXAMPLE, "--unit", "all", "-o", tmp_path / "out")
     assert r.returncode == 2 and "--unit 只用于一个工作簿" in r.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# properties over random budgets (the generator of test_tables_properties)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from compiler.config import load_config  # noqa: E402
+from compiler.derive.tables import derive_tables  # noqa: E402
+
+from test_tables_properties import CATALOG, budgets  # noqa: E402
+
+PROFILES = {name: load_config(profile=name) for name in ("zhengzhou-2020", "standard")}
+
+
+def _totals(tables) -> dict[tuple[str, str], Decimal]:
+    out = {}
+    for t in tables:
+        if t.form:
+            continue
+        for row, grid in zip(t.rows, t.grid_rows()):
+            if row.key == "total" or t.id == "table-7":
+                for c, v in zip(t.columns, grid):
+                    if isinstance(v, Decimal) and c.kind == "money":
+                        out[(t.id, f"{row.key}/{c.key}")] = v
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budgets())
+def test_units_add_up_to_the_department_in_every_profile(b):
+    for name, config in PROFILES.items():
+        dept = _totals(derive_tables(b, CATALOG, config))
+        unit_config = config.for_unit()
+        sums: dict = {}
+        for u in b.units:
+            for k, v in _totals(derive_tables(b.for_unit(u.code), CATALOG, unit_config)).items():
+                sums[k] = sums.get(k, Decimal(0)) + v
+        prior = {k for k in dept if k[1].split("/")[1].startswith("prior_")}  # 上年: department only
+        assert {k: v for k, v in sums.items() if v and k not in prior} == \
+            {k: v for k, v in dept.items() if v and k not in prior}, name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budgets())
+def test_hierarchical_rows_add_up(b):
+    """standard's 类/款/项 rows: a 类 row is the sum of its 款 rows, a 款 row of its 项 rows."""
+    for t in derive_tables(b, CATALOG, PROFILES["standard"]):
+        kinds = [r.kind for r in t.rows]
+        if "class" not in kinds:
+            continue
+        grid = t.grid_rows()
+        money = [i for i, c in enumerate(t.columns) if c.kind == "money"]
+        for n, row in enumerate(t.rows):
+            if row.kind not in ("class", "kuan"):
+                continue
+            child = "kuan" if row.kind == "class" and "kuan" in kinds else "item"
+            below = []
+            for m in range(n + 1, len(t.rows)):
+                if t.rows[m].indent <= row.indent:
+                    break
+                if t.rows[m].kind == child:
+                    below.append(grid[m])
+            for i in money:
+                assert grid[n][i] == sum((g[i] for g in below), Decimal(0)), (t.id, row.key)
