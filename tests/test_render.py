@@ -113,7 +113,8 @@ def test_table7_table10_and_main_projects(built):
         assert yuan(Decimal(r["amount_yuan"])) in cells["table-7"]
     for r in published("table10_procurement.csv"):
         assert yuan(Decimal(r["amount_yuan"])) in cells["table-10"]
-        assert r["quantity"] in cells["table-10"]
+        if r["level"] != "total":  # 合计 of mixed 计量单位 is left blank (test_tables.test_table10)
+            assert r["quantity"] in cells["table-10"]
     for r in published("main_projects.csv"):
         assert yuan(Decimal(r["subtotal_yuan"])) in cells["main-projects"]
 
@@ -122,7 +123,7 @@ def test_table1_with_documented_difference(built):
     cells = built["cells"]["table-1"]
     for r in published("table1_income_expense.csv"):
         value = Decimal(r["amount_yuan"])
-        if r["item"] == "3、商品服务支出":
+        if r["item"] == "3、商品和服务支出":
             value -= 150000  # seed-audit 2
         if value:
             assert yuan(value) in cells, r["item"]

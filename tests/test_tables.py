@@ -184,10 +184,10 @@ def test_table1(tables):
     assert [i for i, _ in expense] == [i for i, _ in pub_expense]
     ours, theirs = dict(expense), dict(pub_expense)
     # documented difference (seed-audit 2): published 商品服务 = ours 商品服务 + ours 资本性
-    assert theirs["3、商品服务支出"] == ours["3、商品服务支出"] + ours["4、资本性支出"]
+    assert theirs["3、商品和服务支出"] == ours["3、商品和服务支出"] + ours["4、资本性支出"]
     assert (theirs["4、资本性支出"], ours["4、资本性支出"]) == (0, D(150000))
     for item in theirs:
-        if item not in ("3、商品服务支出", "4、资本性支出"):
+        if item not in ("3、商品和服务支出", "4、资本性支出"):
             assert ours[item] == theirs[item], item
     assert ours["本年支出合计"] == dict(income)["本年收入合计"]
 
@@ -199,7 +199,7 @@ def test_table4_on_fiscal_basis(tables):
     pub = published("table4_fiscal.csv")
     theirs_in = {r["item"]: D(r["amount_yuan"]) for r in pub if r["side"] == "收入"}
     theirs_ex = {r["item"]: D(r["amount_yuan"]) for r in pub if r["side"] == "支出"}
-    non_fiscal = theirs_in["4、国有资源资产有偿使用收入"]
+    non_fiscal = theirs_in["4、国有资源（资产）有偿使用收入"]
     assert non_fiscal == D(836150)
     ours_in, ours_ex = dict(income), dict(expense)
     assert list(ours_in) == ["一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款", "本年收入合计"]
@@ -211,7 +211,7 @@ def test_table4_on_fiscal_basis(tables):
     assert ours_ex["本年支出合计"] == theirs_ex["本年支出合计"] - non_fiscal
     assert ours_ex["一、基本支出"] == theirs_ex["一、基本支出"] - non_fiscal
     # all of the 836,150 is basic 302 money; plus seed-audit 2 (310 = 资本性)
-    assert ours_ex["3、商品服务支出"] + ours_ex["4、资本性支出"] == theirs_ex["3、商品服务支出"] - non_fiscal
+    assert ours_ex["3、商品和服务支出"] + ours_ex["4、资本性支出"] == theirs_ex["3、商品和服务支出"] - non_fiscal
     assert ours_ex["4、资本性支出"] == D(150000) and theirs_ex["4、资本性支出"] == 0
     for item in ("1、工资福利支出", "2、对个人和家庭的补助支出", "二、项目支出", "1、社会事业和经济发展项目",
                  "2、债务项目", "3、基本建设项目", "4、其他项目"):
@@ -298,7 +298,10 @@ def test_table10(tables):
         for k in ("func_class", "func_kuan", "func_xiang", "unit_name", "procurement_item",
                   "catalogue", "spec", "measure_unit"):
             assert (o[k] or "") == r[k], k
-        assert o["quantity"] == D(r["quantity"]) and o["amount"] == D(r["amount_yuan"])
+        # the published 合计 adds 数量 of different 计量单位 (77 of 批, 次, 台, …); ours leaves it
+        # blank (issue 11, docs/example-notes.md §1)
+        qty = None if r["level"] == "total" else D(r["quantity"])
+        assert o["quantity"] == qty and o["amount"] == D(r["amount_yuan"])
     assert t.note.startswith("备注：")
 
 

@@ -15,6 +15,11 @@ from . import figures as fg
 from .figures import ZERO, total
 
 
+# 基本支出 group -> its key in [labels] (None: basic spending outside the four groups)
+BASIC_LABEL_KEYS = {"wages": "basic_wages", "household": "basic_household",
+                    "goods": "basic_goods_services", "capital": "basic_capital", None: "basic_other"}
+
+
 def _shares(parts: list[dict], whole: Decimal) -> list[dict]:
     pct = largest_remainder({i: p["amount"] for i, p in enumerate(parts)}, whole)
     return [dict(p, share=pct[i]) for i, p in enumerate(parts)]
@@ -53,7 +58,10 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
 
     # 一般公共预算支出 by use, with shares (basic groups, then project categories)
     gpb_basic = [ln for ln in gpb if ln.is_basic]
-    gpb_parts = [{"name": label, "amount": total(ln for ln in gpb_basic if fg.basic_group(ln.econ) == key)}
+    # printed with the labels the 附表 use (one wording per item, document.toml [labels])
+    labels = config.data.get("labels", {})
+    gpb_parts = [{"name": labels.get(BASIC_LABEL_KEYS[key], label),
+                  "amount": total(ln for ln in gpb_basic if fg.basic_group(ln.econ) == key)}
                  for key, label, _ in (*fg.BASIC_GROUPS, (None, fg.OTHER_LABEL, ()))]
     gpb_parts += [{"name": c, "amount": total(ln for ln in gpb if not ln.is_basic
                                               and project_cat.get(ln.project or "", other) == c)}

@@ -324,7 +324,10 @@ def procurement(ctx: Ctx, t, spec) -> list[Table]:
     items = ctx.budget.procurement
     if not items:
         return [t.table(ctx, cols, (), empty=True)]
-    qty = sum((p.quantity or ZERO for p in items), ZERO)
+    # 数量 adds up only in one 计量单位 (2 辆 + 3 台 is no number); otherwise the total is blank
+    measures = {(p.measure or "").strip() for p in items}
+    qty = (sum((p.quantity or ZERO for p in items), ZERO)
+           if len(measures) == 1 and all(p.quantity is not None for p in items) else None)
     amount = sum((p.amount for p in items), ZERO)
     rows = [Row("total", (Cell(None),) * 3 + (Cell(lab("total")),) + (Cell(None),) * 4
                 + (Cell(qty), Cell(amount)), key="total")]

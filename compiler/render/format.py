@@ -83,4 +83,10 @@ def cell_text(value, kind: str | None = None, blank_zero: bool = False) -> str:
     return str(value)
 
 
-FILTERS = {"yuan": yuan, "wan": wan, "pct": pct, "change": change}
+def clause(text) -> str:
+    """A typed phrase made ready to sit inside a generated sentence: surrounding space and the
+    closing punctuation staff often type (。；，) removed, so "…用车。" never prints "…用车。。"."""
+    return str(text or "").strip().rstrip("。；;，,.、 　").strip()
+
+
+FILTERS = {"yuan": yuan, "wan": wan, "pct": pct, "change": change, "clause": clause}
