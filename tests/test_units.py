@@ -90,6 +90,20 @@ def test_unit_budget_keeps_only_its_own_records():
     assert views.tables[0].caption == "单位收支总体情况表"
 
 
+def test_a_units_document_has_no_prior_year_columns(tmp_path):
+    """The 上年数 are the department's: a unit's “三公” table shows its own year only."""
+    from test_profiles import standard_data
+    from conftest import write_small
+    path = write_small(tmp_path / "s.xlsx", standard_data())
+    checked = check(path)
+    dept = {t.id: t for t in derive_views(checked).tables}
+    unit = {t.id: t for t in derive_views(for_unit(checked, "101001")).tables}
+    assert [c.key for c in dept["table-7"].columns][:1] == ["prior_total"]
+    assert [c.key for c in unit["table-7"].columns] == [
+        "total", "abroad", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"]
+    assert unit["table-7"].header[0][0].value == "2021年预算数"
+
+
 def test_unknown_unit_is_an_argument_error(tmp_path):
     r = run_cli("build", EXAMPLE, "--unit", "999", "-o", tmp_path / "out")
     assert r.returncode == 2 and "没有单位编码“999”" in r.stderr and not (tmp_path / "out").exists()

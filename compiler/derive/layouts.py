@@ -130,7 +130,10 @@ class Amounts:
 
     def shown(self, col: Col) -> bool:
         """``nonzero`` columns are shown when the document has money for them (any basis, so
-        tables sharing a column set show the same columns)."""
+        tables sharing a column set show the same columns). 上年 columns are left out of a
+        unit's own document: the 上年数 sheet holds the department's figures."""
+        if col.measure.prior is not None and self.ctx.budget.scope:
+            return False
         return col.when == "always" or self.total(self.ctx.budget.lines, col.measure) != 0
 
     def prior(self, measure: Measure) -> Decimal:
