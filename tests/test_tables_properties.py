@@ -92,6 +92,13 @@ def check_sums(t):
     assert len(total) == 1, t.id
     parts = [g for g, k in zip(grid, kinds) if k == "unit"] or [g for g, k in zip(grid, kinds) if k == "item"]
     for i in cols:
+        if t.columns[i].key == "quantity":
+            # 数量 adds up only when every row has one and all share one 计量单位
+            m = [j for j, c in enumerate(t.columns) if c.key == "measure_unit"][0]
+            one = len({(p[m] or "").strip() for p in parts}) == 1 and all(p[i] is not None for p in parts)
+            if not one:
+                assert total[0][i] is None, (t.id, "quantity")
+                continue
         s = ZERO
         for p in parts:
             s = add(s, p[i])
