@@ -113,6 +113,15 @@ def _save(wb) -> bytes:
     return buf.getvalue()
 
 
+def _anchor(ws, ref: str) -> str:
+    """The first cell of the merged range *ref* lies in (only it can carry a comment or a fill;
+    the others are openpyxl MergedCells), else *ref*."""
+    for merged in ws.merged_cells.ranges:
+        if ref in merged:
+            return merged.start_cell.coordinate
+    return ref
+
+
 def _mark(ws, ref: str, items: list[Diagnostic]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
@@ -181,6 +190,7 @@ def annotate_bytes(src: Path, report: Report) -> Annotated:
             if ref is None:
                 ref = "A1"
                 sheet_level += 1
+            ref = _anchor(wb[d.sheet], ref)  # E-CELL-002: a merged data area
             by_cell.setdefault((d.sheet, ref), []).append(d)
             placed[id(d)] = f"{d.sheet}!{ref}"
         else:

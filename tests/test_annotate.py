@@ -161,3 +161,26 @@ def test_cli_annotate_unreadable_file_writes_nothing(tmp_path):
     out = tmp_path / "out.xlsx"
     r = run_cli("check", bad, "--annotate", out)
     assert r.returncode == 2 and not out.exists()
+
+
+def test_merged_data_cells_annotated_not_a_crash(tmp_path, small):
+    """Merged cells in the data area (E-CELL-002): problems inside the merged range go on its
+    first cell (the only one that can carry a comment); before, exit 3 ('MergedCell' … read-only)."""
+    merged = mutate(small, tmp_path / "m.xlsx", lambda wb: wb["支出明细"].merge_cells("F3:H5"))
+    before = sha(merged)
+    out = tmp_path / "标注.xlsx"
+    r = run_cli("check", merged, "--annotate", out)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "内部错误" not in r.stderr, r.stderr
+    assert "E-CELL-002" in r.stdout and "已写入标注的工作簿" in r.stderr
+    assert sha(merged) == before
+    wb = openpyxl.load_workbook(out)
+    f3 = wb["支出明细"]["F3"]
+    assert "E-CELL-002" in f3.comment.text and f3.fill.fgColor.rgb == ERROR_RGB
+    # every problem of the merged range is on F3, and the _问题 list links there
+    report = check_workbook(merged).report
+    inside = [d for d in report.items if d.sheet == "支出明细" and d.cell and d.cell[0] in "FGH"
+              and d.cell[1:].isdigit() and 3 <= int(d.cell[1:]) <= 5]
+    assert len(inside) > 1
+    assert all(d.code in f3.comment.text for d in inside)
+    places = [row[1] for row in wb[ISSUES_SHEET].iter_rows(min_row=3, values_only=True)]
+    assert "支出明细!G3" not in places and "支出明细!F3" in places

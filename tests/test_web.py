@@ -184,6 +184,22 @@ def test_broken_upload(client, store, broken_bytes):
     assert (job.dir / "input.xlsx").read_bytes() == broken_bytes
 
 
+def test_merged_data_cells_show_the_diagnostics(client, tmp_path):
+    """Merged cells in the data area (E-CELL-002) gave HTTP 500 on check and rollover (the
+    annotation crashed on openpyxl's MergedCell): the page shows the problems and the marks."""
+    data = mutate(EXAMPLE, tmp_path / "m.xlsx",
+                  lambda wb: wb["支出明细"].merge_cells("F3:H5")).read_bytes()
+    for url in ("/check", "/rollover"):
+        jid = job_of(upload(client, data, "合并.xlsx", url=url))
+        r = client.get(f"/job/{jid}")
+        html = r.get_data(as_text=True)
+        assert r.status_code == 200 and "E-CELL-002" in html and "支出明细!F3" in locations(html)
+        a = client.get(f"/job/{jid}/download/annotated")
+        assert a.status_code == 200
+        f3 = openpyxl.load_workbook(io.BytesIO(a.data))["支出明细"]["F3"]
+        assert "E-CELL-002" in f3.comment.text
+
+
 def test_unreadable_upload(client):
     jid = job_of(upload(client, b"PK\x03\x04 not really a zip", "坏.xlsx"))
     text = text_of(client.get(f"/job/{jid}").get_data(as_text=True))

@@ -62,6 +62,8 @@ def annotate(job: Job) -> None:
             job.path(CLEAN).write_bytes(strip_bytes(src)[0])
     except AnnotateError as exc:
         job.annotate_error = str(exc)
+    except Exception as exc:  # a bug in the marks must not hide the diagnostics (HTTP 500)
+        job.annotate_error = f"无法生成标注版工作簿（内部错误 {type(exc).__name__}）；问题清单见下。"
 
 
 def build_quick(job: Job) -> None:
