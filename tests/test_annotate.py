@@ -30,9 +30,11 @@ def sha(p: Path) -> str:
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory) -> Path:
-    """The example with a text amount in 支出明细!H5 (an error) and its warnings."""
+    """The example with a text amount in 支出明细!H5 (an error) and its warnings, and a stale
+    plan year in 项目!S2 beside its cut-off sentence (two warnings on one cell)."""
     def fn(wb):
         wb["支出明细"]["H5"] = "一百万"
+        wb["项目"]["S2"] = wb["项目"]["S2"].value + "力争2018年完成。"
     return mutate(EXAMPLE, tmp_path_factory.mktemp("ann") / "broken.xlsx", fn)
 
 
@@ -50,10 +52,11 @@ def test_error_cell_red_with_comment(broken, tmp_path):
     assert text.startswith(MARK)
     assert "E-AMOUNT-002" in text and "一百万" in text and "→ 金额单位为元" in text
     # warnings: yellow, with their own code
-    s2 = wb["项目"]["S2"]
-    assert s2.fill.fgColor.rgb == WARNING_RGB and "W-TEXT-002" in s2.comment.text
+    m6 = wb["项目"]["M6"]
+    assert m6.fill.fgColor.rgb == WARNING_RGB and "W-TEXT-006" in m6.comment.text
     # two problems on one cell: one comment holding both
-    assert wb["项目"]["M6"].comment.text.count("W-TEXT-00") == 2
+    s2 = wb["项目"]["S2"].comment.text
+    assert "W-TEXT-006" in s2 and "W-TEXT-009" in s2 and s2.count(MARK) == 1
     assert result.cells == len({(d.sheet, d.cell) for d in checked.report.items})
     # the list sheet comes first and opens with the workbook, linking each cell
     assert wb.sheetnames[0] == ISSUES_SHEET and wb.active.title == ISSUES_SHEET

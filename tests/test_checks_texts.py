@@ -44,6 +44,19 @@ def test_years_of_a_project_period_are_fine(example, tmp_path):
     assert not [d for d in c.report.items if d.location == "项目!S2" and d.code in ("W-TEXT-002", "W-TEXT-006")]
 
 
+def test_history_and_horizons_are_not_stale_years(example, tmp_path):
+    """A project's background tells its history; 到2022年 names when a goal is due. Neither is
+    a year left over from an old text (the example's 项目概况 and 项目总目标 are clean)."""
+    c = check(example, tmp_path, cells(**{"项目!M2": "2011年10月，商务部启动试点，2014年3月我市出台办法。",
+                                          "项目!S2": "到2023年，培育企业20家。",
+                                          "部门职责!B2": "2015年起负责全市商务工作。",
+                                          "项目!T2": "2017年完成全部验收。"}))
+    assert not [d for d in c.report.items if d.location in ("项目!M2", "项目!S2") and d.code == "W-TEXT-002"]
+    # elsewhere, and in a project's goals, another year is still worth a look
+    found(c, "W-TEXT-002", "部门职责!B2", "warning")
+    found(c, "W-TEXT-002", "项目!T2", "warning")
+
+
 def test_stale_plan_year(example, tmp_path):
     c = check(example, tmp_path, cells(**{"整体绩效目标!B2": "力争2019年实现进出口额增长。"}))
     d = found(c, "W-TEXT-006", "整体绩效目标!B2", "warning")[0]

@@ -130,7 +130,7 @@ def test_good_upload(client, store):
     warnings = len(check_workbook(EXAMPLE).report.warnings)  # pinned in test_checks_example.py
     assert "0 个错误" in text and f"{warnings} 个警告" in text
     # the diagnostics, grouped by sheet, located, with code and hint
-    assert "项目!S2" in locations(html) and "W-TEXT-002" in text and "请核对是否沿用了往年的文字" in text
+    assert "项目!M6" in locations(html) and "W-TEXT-006" in text and "可能沿用了往年的文字" in text
     # the preview: a sandboxed iframe of a page with a strict CSP
     assert re.search(rf'<iframe[^>]*src="/job/{jid}/preview"[^>]*sandbox', html)
     p = client.get(f"/job/{jid}/preview")

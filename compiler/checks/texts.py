@@ -54,6 +54,10 @@ LEVEL_PHRASE = re.compile(r"纳入(省|市|县|区)级?(?:财政)?预算管理")
 LEVELS = "省市县区"
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 UNTIL = re.compile(r"(截至|截止)(到|于)?\s*$")
+# a horizon: 到2022年 / 至2025年 / 在2022年前 names the year a goal is due, not a stale year
+HORIZON = re.compile(r"(到|至)\s*$")
+# fields that tell a project's history: past years there are its background, not rollover remnants
+BACKGROUND = {("项目", "overview"), ("项目", "basis")}
 INTENT = re.compile(r"(力争|计划|预计|争取|拟|将|确保|预期)(在|于|到)?\s*$")
 OPEN, CLOSE = "〔[【(（《〈", "〕]】)）》〉"
 NUMBER = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -109,13 +113,15 @@ def _snippet(text: str, start: int, end: int, width: int = 12) -> str:
 
 def _years(ctx: Context, rec, fld: str, header: str, text: str, allowed: set[int]) -> None:
     stale, odd = [], []
+    history = (rec.sheet, fld) in BACKGROUND
     for m in YEAR.finditer(text):
         year = int(m.group(1))
         before = text[:m.start()]
         if year < ctx.year and INTENT.search(before[-6:]) and not UNTIL.search(before[-6:]):
             stale.append(m)
             continue
-        if year in allowed or UNTIL.search(before[-6:]) or _depth(text, m.start()):
+        if (year in allowed or UNTIL.search(before[-6:]) or _depth(text, m.start())
+                or (history and year < ctx.year) or (year > ctx.year and HORIZON.search(before[-2:]))):
             continue
         odd.append(m)
     if stale:
