@@ -5,7 +5,10 @@ Each workbook is checked and built in a worker process (concurrent.futures.Proce
 that fails (errors in its workbook, an unreadable file, a failed render, even a crashed worker)
 is reported and never stops the others. At the end: a summary table (department, errors,
 warnings, PDF pages, seconds), OUT/index.html linking every department's outputs, and with
-``--report-json FILE`` the same summary as JSON for CI. Exit status 1 if any department failed.
+``--report-json FILE`` the same summary as JSON for CI; the JSON is also kept as
+OUT/summary.json, which `gongkai site` reads to join several outputs. Exit status 1 if any
+department failed. With ``--shard K/N`` only the K-th of N parts is built (compiler/shard.py)
+and the summary says which part.
 
 Single-file `gongkai build FILE -o DIR` is not batch mode: its outputs go directly into DIR.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 JSON_SCHEMA_VERSION = 1
+SUMMARY = "summary.json"     # OUT/summary.json: what `gongkai site` joins
 
 
 @dataclass
@@ -31,8 +35,11 @@ class Result:
     file: str                       # the workbook as given
     stem: str                       # OUT/<stem>/
     status: str = "failed"          # "ok" | "failed"
-    dept: str | None = None
+    dept: str | None = None         # the document's 部门 (a unit's document: the unit's name)
     year: int | None = None
+    department: str | None = None   # the workbook's 部门名称 (differs from dept for a unit)
+    unit: str | None = None         # 单位编码 of a unit's own document
+    profile: str | None = None      # the 公开格式 it was built with
     errors: int = 0
     warnings: int = 0
     pages: int | None = None        # when a PDF was built
@@ -124,7 +131,7 @@ def build_one(file: str, out: str, formats: list[str], templates: str | None,
     out/<单位编码>/). Never raises: every failure is a Result."""
     start = time.perf_counter()
     path = Path(file)
-    res = Result(file=file, stem=unit or path.stem)
+    res = Result(file=file, stem=unit or path.stem, unit=unit)
     try:
         from .diagnostics import Report
         from .pipeline import Options, compile_workbook
@@ -139,6 +146,9 @@ def build_one(file: str, out: str, formats: list[str], templates: str | None,
         res.diagnostics = [d.as_dict() for d in report.items]
         if result.budget is not None:
             res.dept, res.year = result.budget.info.dept_name, result.budget.info.year
+            res.department = res.dept
+            profile = getattr(result.config, "profile", None)
+            res.profile = profile.name if profile is not None else None
             if unit and result.budget.unit(unit):
                 res.dept = result.budget.unit(unit).name
         if result.error is not None:
@@ -229,7 +239,7 @@ th { background: #f3f3f3; text-align: left; } td.num { text-align: right; }
 .failed { color: #b42318; } .ok { color: #1a7f37; } pre { white-space: pre-wrap; margin: 0; font-size: .85em; }
 </style></head>
 <body>
-<h1>部门预算公开：{{ results|length }} 个部门</h1>
+<h1>部门预算公开：{{ results|length }} 个部门{% if shard %}（分片 {{ shard }}）{% endif %}</h1>
 <p>成功 {{ ok }} 个，失败 {{ results|length - ok }} 个；用时 {{ "%.1f"|format(seconds) }} 秒（{{ jobs }} 个进程）。</p>
 <table>
 <thead><tr><th>部门</th><th>文件</th><th>状态</th><th>错误</th><th>警告</th><th>页数</th><th>秒</th><th>输出</th></tr></thead>
@@ -250,7 +260,7 @@ th { background: #f3f3f3; text-align: left; } td.num { text-align: right; }
 """
 
 
-def render_index(results: list[Result], seconds: float, jobs: int) -> str:
+def render_index(results: list[Result], seconds: float, jobs: int, shard=None) -> str:
     from jinja2 import Environment, select_autoescape
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     rows = []
@@ -261,12 +271,17 @@ def render_index(results: list[Result], seconds: float, jobs: int) -> str:
                      "links": [{"href": quote(o.replace(os.sep, "/")), "label": Path(o).suffix[1:].upper()}
                                for o in r.outputs]})
     return env.from_string(INDEX_TEMPLATE).render(
-        results=rows, ok=sum(r.ok for r in results), seconds=seconds, jobs=jobs)
+        results=rows, ok=sum(r.ok for r in results), seconds=seconds, jobs=jobs,
+        shard=str(shard) if shard else "")
 
 
-def summary_json(results: list[Result], seconds: float, jobs: int, out: Path) -> str:
+def summary_json(results: list[Result], seconds: float, jobs: int, out: Path,
+                 shard: dict | None = None) -> str:
+    """The batch's summary for CI and for `gongkai site`; *shard*: which part of how many
+    (index, count), how many workbooks it built of how many in all, and the digest of the
+    whole set of file names (compiler/shard.py)."""
     return json.dumps({
-        "schema": JSON_SCHEMA_VERSION, "out": str(out), "jobs": jobs,
+        "schema": JSON_SCHEMA_VERSION, "out": str(out), "jobs": jobs, "shard": shard,
         "seconds": round(seconds, 2), "ok": sum(r.ok for r in results),
         "failed": sum(not r.ok for r in results),
         "departments": [{k: v for k, v in asdict(r).items() if k != "report"} for r in results],
@@ -339,16 +354,25 @@ def _formats(args) -> list[str] | None:
 
 
 def run(args) -> int:
-    """`gongkai build` with a folder or several files."""
+    """`gongkai build` with a folder or several files (or one, with --shard)."""
+    from . import shard as sharding
     try:
+        part = sharding.parse(args.shard) if getattr(args, "shard", None) else None
         paths = collect(args.file)
-    except BatchError as exc:
+    except (BatchError, sharding.ShardError) as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2
     formats = _formats(args)
     if formats is None:
         return 2
-    return _build_and_report(args, paths, formats, None, "个部门")
+    info = None
+    if part is not None:
+        chosen = sharding.select(paths, part)
+        info = {"index": part.index, "count": part.count, "workbooks": len(chosen),
+                "total": len(paths), "names_digest": sharding.set_digest(paths)}
+        print(f"分片 {part}：共 {len(paths)} 个工作簿，本分片 {len(chosen)} 个", file=sys.stderr)
+        paths = chosen
+    return _build_and_report(args, paths, formats, None, "个部门", info)
 
 
 def run_units(args, path: Path) -> int:
@@ -376,13 +400,14 @@ def run_units(args, path: Path) -> int:
 
 
 def _build_and_report(args, paths: list[Path], formats: list[str], units: list[str] | None,
-                      what: str) -> int:
-    """Build in workers with progress, then the summary table, OUT/index.html and
-    --report-json. Exit status 1 if any failed."""
+                      what: str, shard: dict | None = None) -> int:
+    """Build in workers with progress, then the summary table, OUT/index.html,
+    OUT/summary.json and --report-json. Exit status 1 if any failed."""
     from .workbook.new import write_atomic
     pdfa = bool(getattr(args, "pdfa", False))
     out = Path(args.out)
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(paths)))
+    part = f"{shard['index']}/{shard['count']}" if shard else ""
     print(f"生成 {len(paths)} {what}的公开文件（{jobs} 个进程）→ {out}/", file=sys.stderr)
     start = time.perf_counter()
     progress = Progress(len(paths))
@@ -402,12 +427,14 @@ def _build_and_report(args, paths: list[Path], formats: list[str], units: list[s
             if r.report:
                 print(r.report)
     failed = sum(not r.ok for r in results)
-    print(f"\n{len(results)} {what}：{len(results) - failed} 个成功，{failed} 个失败；"
+    where = f"分片 {part}（共 {shard['total']} 个工作簿）：" if shard else ""
+    print(f"\n{where}{len(results)} {what}：{len(results) - failed} 个成功，{failed} 个失败；"
           f"用时 {seconds:.1f} 秒（{jobs} 个进程）")
-    write_atomic(out / "index.html", render_index(results, seconds, jobs).encode("utf-8"))
+    write_atomic(out / "index.html", render_index(results, seconds, jobs, part).encode("utf-8"))
     print(f"已生成：{out / 'index.html'}")
+    text = summary_json(results, seconds, jobs, out, shard)
+    write_atomic(out / SUMMARY, text.encode("utf-8"))
     if args.report_json:
-        text = summary_json(results, seconds, jobs, out)
         if args.report_json == "-":
             print(text)
         else:

@@ -102,6 +102,18 @@ def cmd_build(args) -> int:
     if args.unit and batch.is_batch(args.file):
         print("gongkai: 参数错误：--unit 只用于一个工作簿", file=sys.stderr)
         return 2
+    if args.shard is not None:  # one part of a batch, for a CI job matrix: OUT/<stem>/ each
+        from .shard import ShardError, parse
+        try:
+            parse(args.shard)
+        except ShardError as exc:
+            print(f"gongkai: {exc}", file=sys.stderr)
+            return 2
+        if args.unit or not args.file:
+            print("gongkai: 参数错误：--shard 用于批量生成，需给出文件夹或工作簿，且不能与 --unit 同用",
+                  file=sys.stderr)
+            return 2
+        return batch.run(args)
     if args.unit == "all":  # every unit's own document: OUT/<单位编码>/ each
         return batch.run_units(args, Path(args.file[0]) if args.file else EXAMPLE)
     if batch.is_batch(args.file):  # a folder or several workbooks: OUT/<stem>/ each
@@ -206,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="生成该单位自己的单位预算公开（单位编码）；all：每个单位一份，在 OUT/<单位编码>/ 中")
     b.add_argument("--jobs", type=int, metavar="N", help="批量生成时的并行进程数（默认 CPU 核数）")
     b.add_argument("--report-json", metavar="FILE", help="批量生成的汇总写成 JSON（供 CI；- 为标准输出）")
+    b.add_argument("--shard", metavar="K/N",
+                   help="只生成 N 份中的第 K 份（按文件名的哈希分，供 CI 矩阵并行；各份输出用 gongkai site 合并）")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("rollover", help="由本年度工作簿生成下一年度工作簿")
