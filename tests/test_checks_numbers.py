@@ -129,6 +129,15 @@ def test_seed_audit_two_targets_for_one_measure(example, tmp_path):
     assert len([x for x in c.report.items if x.code == "W-PERF-001"]) == 1  # 奖补企业 100 vs 1000家: two outputs
 
 
+def test_a_measure_qualified_by_the_departments_own_place(example, tmp_path):
+    """The place comes from 部门名称, not from code: in 洛阳市商务局, 洛阳市进出口额 and 全市进出口额
+    are one measure; 郑州市进出口额 is another city's."""
+    c = check(example, tmp_path, cells(**{"基本信息!B2": "洛阳市商务局", "绩效指标!D176": "洛阳市进出口额"}))
+    assert [d.location for d in c.report.items if d.code == "W-PERF-001"] == ["绩效指标!E176"]
+    c = check(example, tmp_path, cells(**{"基本信息!B2": "洛阳市商务局", "绩效指标!D176": "郑州市进出口额"}))
+    assert not [d for d in c.report.items if d.code == "W-PERF-001" and d.location == "绩效指标!E176"]
+
+
 def test_the_examples_project_amounts(example, tmp_path):
     """Only 肉菜's 400万元 (seed-audit 7); 电商's 40+60+300+5000万元 are the parts of its 5400万元,
     会展保险's 47万元 is its amount."""

@@ -20,6 +20,7 @@ from ..workbook.schema import SHEET_BY_NAME
 from .context import Context, yuan
 from .figures_in_scope import Figure, Scopes, _clean
 from .quantities import SYMBOL, Quantity, parse
+from .texts import place_names
 
 rule("W-TEXT-003", W, "文字", "文字中的金额与它所说的项目或部门的金额都不相同",
      "项目文字中的金额应是该项目的本年度金额（支出明细之和）、项目总金额、上年度金额、上年度项目总金额"
@@ -38,7 +39,7 @@ ECONOMIC = re.compile(r"产值|效益|规模|营业|销售|交易|进出口|出�
                       r"投资|消费|外资|外贸|引资|GDP|业绩")
 # an indicator whose 目标值 is an amount of the project's own money (产出目标/成本, 项目资金 ≤…)
 COST = re.compile(r"资金|预算|经费|成本|拨款|投入|补贴|补助")
-QUALIFIER = re.compile(r"^(?:全市|市级|全省|省级|全县|县级|全区|区级|我市|本市|全年|年度|郑州市)")
+QUALIFIER = r"^(?:全市|市级|全省|省级|全县|县级|全区|区级|我市|本市|全年|年度{places})"
 SIMILAR, SAME = 0.3, 0.6          # label similarity: related, surely the same measure
 FAR = Decimal(3)                  # values further apart than this are different quantities
 PROJECT_TEXTS = ("overview", "basis", "necessity", "measures", "plan", "note", "goal_total", "goal_year")
@@ -190,9 +191,11 @@ class Reconciler:
     def same_measure(self) -> None:
         """W-PERF-001: one measure (全市进出口额, 市级进出口额) with two targets."""
         first: dict[tuple, tuple] = {}
+        places = "".join("|" + re.escape(p) for p in place_names(self.ctx.budget.info.dept_name))
+        qualifier = re.compile(QUALIFIER.format(places=places))
         for ind in self.ctx.budget.indicators:
             name = _clean(ind.level3)
-            key_name = QUALIFIER.sub("", name)
+            key_name = qualifier.sub("", name)
             for q in parse(ind.target or "", bare=True, label=name):
                 if q.kind == "percent" or not key_name:
                     continue

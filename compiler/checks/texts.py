@@ -153,6 +153,14 @@ def dept_level(name: str) -> str | None:
     return found[-1] if found else None
 
 
+def place_names(name: str) -> list[str]:
+    """The places a department's name starts with, longest first (郑州市金水区商务局 → 郑州市金水区,
+    金水区, 郑州市): how its own texts may qualify a measure (郑州市进出口额 = 进出口额)."""
+    ends = [i + 1 for i, ch in enumerate(name or "") if ch in LEVELS]
+    names = {name[a:b] for b in ends for a in [0] + ends if a < b}
+    return sorted(names, key=lambda s: (-len(s), s))
+
+
 def _remnants(ctx: Context, rec, fld: str, header: str, text: str, level: str | None) -> None:
     """Template remnants besides placeholders: instructions, alternatives, doubled and cut-off
     phrases, another level's wording. One diagnostic per rule and cell (the first instance)."""
