@@ -204,8 +204,8 @@ def annotate_bytes(src: Path, report: Report) -> Annotated:
 
 def annotate(src: Path, report: Report, out: Path) -> Annotated:
     """Write the annotated copy of src to out (atomically). src must not be out."""
-    from .workbook.new import write_atomic
-    if out.exists() and src.exists() and out.resolve() == src.resolve():
+    from .files import same_file, write_atomic
+    if same_file(out, src):
         raise AnnotateError("标注的工作簿不能覆盖原工作簿（原工作簿只读）")
     result = annotate_bytes(src, report)
     write_atomic(out, result.data)

@@ -261,11 +261,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .files import OutputError, describe
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except OutputError as exc:  # the environment, not gongkai: exit 2 with the path
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # likewise (a folder that vanished, a device error)
+        if os.environ.get("GONGKAI_DEBUG"):
+            raise
+        print(f"gongkai: {describe(exc, verb='读写')}", file=sys.stderr)
+        return 2
     except Exception as exc:  # never a traceback for users; GONGKAI_DEBUG=1 shows it
         if os.environ.get("GONGKAI_DEBUG"):
             raise

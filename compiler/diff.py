@@ -566,6 +566,13 @@ def run(args) -> int:
     """The `diff` subcommand."""
     import sys
     paths = [Path(args.a), Path(args.b)]
+    if args.output:   # before any work: the report must never replace a workbook it compares
+        from .files import OutputError, refuse_inputs
+        try:
+            refuse_inputs(Path(args.output), paths, "比较结果文件")
+        except OutputError as exc:
+            print(f"gongkai: {exc}", file=sys.stderr)
+            return 2
     catalog = Path(args.catalog) if getattr(args, "catalog", None) else None
     try:
         profile = getattr(args, "profile", None) or None

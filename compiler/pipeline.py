@@ -41,7 +41,7 @@ class Result:
     views: object | None = None            # compiler.derive.Views, once derived
     written: list[Path] = field(default_factory=list)
     error: str | None = None               # why rendering failed (Chinese); nothing was written
-    error_status: int = 1                  # 2 when the error is in the arguments (--unit X)
+    error_status: int = 1                  # 2: in the arguments (--unit X) or the output folder
     stem: str | None = None                # output file stem, when not the workbook's
 
     @property
@@ -101,7 +101,8 @@ def render_job(result: Result, options: Options = Options()):
 
 def render(result: Result, options: Options) -> list[Path]:
     """derive → render: write the requested formats into ``options.out``. Raises BuildError
-    (message for the user) when a back end cannot complete; nothing is written then."""
+    (message for the user) when a back end cannot complete, OutputError (files.py) when the
+    output folder cannot take the files; nothing is written then."""
     from .render.build import write_outputs
     written = write_outputs(render_job(result, options), options.out, options.formats)
     result.written = written
@@ -130,6 +131,7 @@ def compile_workbook(path: Path, options: Options, checked: Result | None = None
     ``options.out`` is set; a failed render is ``result.error`` (nothing written). With
     ``options.unit`` the document rendered is that unit's own. *checked*: a Result of ``check``
     to reuse (the batch checks a workbook once for all its units)."""
+    from .files import OutputError
     from .render.build import BuildError
     result = checked if checked is not None else check(path, options)
     if result.exit_status == 0 and options.unit:
@@ -144,4 +146,6 @@ def compile_workbook(path: Path, options: Options, checked: Result | None = None
             render(result, options)
         except BuildError as exc:
             result.error = str(exc)
+        except OutputError as exc:   # the output folder, not the workbook: exit 2
+            result.error, result.error_status = str(exc), 2
     return result

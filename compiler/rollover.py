@@ -185,7 +185,8 @@ def run(args) -> int:
     if new.suffix.lower() != ".xlsx":
         print(f"gongkai: 文件名应以 .xlsx 结尾：{new}", file=sys.stderr)
         return 2
-    if new.exists() and old.exists() and new.resolve() == old.resolve():
+    from .files import same_file
+    if same_file(new, old):   # also through a hard link or a symlink
         print(f"gongkai: 新工作簿不能覆盖原工作簿 {old}（原工作簿只读）", file=sys.stderr)
         return 2
     if new.exists() and not args.force:

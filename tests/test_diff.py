@@ -220,3 +220,20 @@ def test_trouble_exits_2(tmp_path):
     bad.write_bytes(b"not a workbook")
     assert run_cli("diff", bad, EXAMPLE).returncode == 2
     assert run_cli("diff", EXAMPLE).returncode == 2
+
+
+def test_output_never_replaces_an_input(tmp_path):
+    """`diff A B -o A.xlsx` overwrote workbook A with the report and exited 0."""
+    a, b = tmp_path / "A.xlsx", tmp_path / "B.xlsx"
+    shutil.copyfile(EXAMPLE, a)
+    shutil.copyfile(EXAMPLE, b)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(b)
+    before = a.read_bytes()
+    for out in (a, b, link, tmp_path / "sub" / ".." / "A.xlsx"):
+        r = run_cli("diff", a, b, "-o", out)
+        assert r.returncode == 2, (out, r.stdout, r.stderr)
+        assert "不能覆盖" in r.stderr and "Traceback" not in r.stderr
+        assert str(out) in r.stderr
+    assert a.read_bytes() == before and b.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["A.xlsx", "B.xlsx", "link.xlsx"]

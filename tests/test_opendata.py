@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from compiler.files import OutputError
 from compiler.pipeline import check_workbook
 from compiler.render.opendata import (LINE_FIELDS, flat_labels, package_name, render_data,
                                       write_folder_atomic)
@@ -197,7 +198,7 @@ def test_folder_is_replaced_only_when_complete(tmp_path, monkeypatch):
         return real_open(path, *a, **k)
 
     monkeypatch.setattr("builtins.open", failing_open)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         write_folder_atomic(target, {"a.csv": b"2", "b.csv": b"2"})
     monkeypatch.undo()
     assert (target / "a.csv").read_bytes() == b"1" and (target / "stale.csv").exists()

@@ -6,9 +6,9 @@ catalogue, the source file) into named outputs — a file's bytes, or a folder o
 writes nothing itself. The build, the batch and the web page ask the registry (FORMATS,
 BACKENDS) instead of an if-chain, so a new format is one registered function.
 
-Everything is rendered in memory first and each file is written to a temporary name and
-renamed, so a failed build leaves no half-written file and an old output is replaced only by a
-complete new one."""
+Everything is rendered in memory first and the whole set is written by compiler/files.py
+(temporary names, then renamed; the output folder locked), so a failed build leaves no
+half-written file and no half set, and an old output is replaced only by a complete new one."""
 from __future__ import annotations
 
 import os
@@ -20,7 +20,6 @@ from typing import Callable, Union
 from ..config import Config, fill
 from ..derive import Views
 from ..model import Budget
-from ..workbook.new import write_atomic
 
 Output = Union[bytes, dict[str, bytes]]   # a file, or a folder: file name -> bytes
 
@@ -157,19 +156,14 @@ def check_formats(formats) -> None:
 
 
 def write_outputs(job: RenderJob, out: Path, formats) -> list[Path]:
-    """Render every requested format in memory (registry order), then write the files, then the
-    folders, each atomically. Returns the paths written."""
+    """Render every requested format in memory (registry order), then write them all as one
+    set (compiler/files.write_set). Returns the paths written. OutputError (exit 2) when the
+    output folder cannot take them."""
+    from ..files import refuse_file, write_set
     check_formats(formats)
+    refuse_file(out)   # `-o` naming a file: said before anything is rendered
     rendered: dict[Path, Output] = {}
     for name, be in BACKENDS.items():
         if name in formats:
             rendered.update({out / k: v for k, v in be.render(job).items()})
-    files = {p: v for p, v in rendered.items() if isinstance(v, bytes)}
-    folders = {p: v for p, v in rendered.items() if not isinstance(v, bytes)}
-    for path, data in files.items():
-        write_atomic(path, data)
-    if folders:
-        from .opendata import write_folder_atomic
-        for path, content in folders.items():
-            write_folder_atomic(path, content)
-    return [*files, *folders]
+    return write_set(rendered)

@@ -22,10 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -283,33 +280,7 @@ def render_data(views: Views, catalog, *, stem: str, title: str, meta_date: str,
 
 
 def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
-    """Write *files* into a temporary folder beside *path*, then rename it into place; an
-    existing *path* is moved aside first and removed only once the new folder is in place
-    (restored if the rename fails). A failure leaves the old folder untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
-    try:
-        for name in sorted(files):
-            target = tmp / name
-            with open(target, "wb") as fh:
-                fh.write(files[name])
-            os.chmod(target, 0o666 & ~umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        if os.path.lexists(path):
-            aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
-            old = aside / path.name
-            os.rename(path, old)
-            try:
-                os.rename(tmp, path)
-            except BaseException:
-                os.rename(old, path)
-                shutil.rmtree(aside, ignore_errors=True)
-                raise
-            shutil.rmtree(aside, ignore_errors=True)
-        else:
-            os.rename(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    """Write *files* as the folder *path*, all or nothing (compiler/files.py): a failure leaves
+    the old folder untouched."""
+    from ..files import write_folder_atomic as write
+    write(path, files)

@@ -3,9 +3,7 @@ the bundled example. One writer, so the example can never drift from the contrac
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -202,19 +200,10 @@ def deterministic_bytes(wb: Workbook) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target and rename, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gongkai-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write beside the target and rename, so a failure never leaves half a file
+    (compiler/files.py, which every writer uses)."""
+    from ..files import write_atomic as write
+    write(path, data)
 
 
 def save_atomic(wb: Workbook, path: Path) -> None:
