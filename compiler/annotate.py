@@ -156,6 +156,9 @@ def _issues_sheet(wb, items: list[Diagnostic], placed: dict[int, str]) -> None:
         where = placed.get(id(d), d.sheet or "整个文件")
         ws.append([d.severity.label, where, d.code, d.message, d.hint or ""])
         row = ws.max_row
+        for c in ws[row]:   # messages quote workbook text: "=…" is text here, never a formula
+            if c.data_type == "f":
+                c.data_type = "s"
         rgb = ERROR_RGB if d.severity is Severity.ERROR else WARNING_RGB
         ws.cell(row, 1).fill = PatternFill(fill_type="solid", fgColor=rgb, bgColor=rgb)
         if "!" in where:

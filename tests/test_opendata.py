@@ -15,7 +15,7 @@ import pytest
 
 from compiler.files import OutputError
 from compiler.pipeline import check_workbook
-from compiler.render.opendata import (LINE_FIELDS, flat_labels, package_name, render_data,
+from compiler.render.opendata import (LINE_FIELDS, csv_value, flat_labels, package_name, render_data,
                                       write_folder_atomic)
 from conftest import EXAMPLE, build, example_views
 
@@ -72,11 +72,15 @@ def test_table_csvs_are_the_ir_grid(folder, example, package):
         assert rows[0] == flat_labels(t) + ["行类型", "行标识"]
         assert len(rows) - 1 == len(t.rows)
         for row, values, line in zip(t.rows, t.grid_rows(), rows[1:]):
-            assert line[width:] == [row.kind, row.key or ""]
+            # a key that starts like a formula ("-|basic_goods_services") is neutralised too
+            key = row.key or ""
+            assert line[width:] == [row.kind, "'" + key if key.startswith(("=", "+", "-", "@")) else key]
             for v, text, col in zip(values, line, t.columns):
                 if isinstance(v, Decimal):
                     assert Decimal(text) == v, (t.id, row.key, col.key)   # zero written as 0
                     assert "," not in text
+                elif isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
+                    assert text == "'" + v, (t.id, row.key, col.key)   # 目标值 "=100%" is text
                 else:
                     assert text == ("" if v is None else str(v)), (t.id, row.key, col.key)
         fields = resource(package, t.id)["schema"]["fields"]
@@ -258,3 +262,11 @@ def test_small_workbook_package_validates(small, tmp_path):
     assert report.valid, report.flatten(["type", "note"])
     rows = read_csv(tmp_path / "small-data" / "lines.csv")
     assert len(rows) == 1 + len(checked.budget.lines)
+
+
+def test_csv_value_keeps_numbers_and_neutralises_text():
+    assert csv_value(Decimal("-5.00")) == "-5.00"               # an amount, negative, is a number
+    assert csv_value(Decimal("-5.50"), "number") == "-5.5"
+    assert csv_value("-5") == "'-5"                              # text that looks like one is text
+    assert csv_value("@A1") == "'@A1" and csv_value("\r=1") == "'\n=1" and csv_value("\t=1") == "'\t=1"
+    assert csv_value("5-1") == "5-1" and csv_value("郑州=") == "郑州="

@@ -13,7 +13,9 @@
   measures and dimensions).
 
 CSV files are UTF-8 with a BOM (so Excel opens them as UTF-8) and CRLF record ends (a line
-break inside a text cell is a bare LF within a quoted field); the JSON has sorted keys. The
+break inside a text cell is a bare LF within a quoted field); a text cell starting with = + - @
+tab or CR gets a leading apostrophe so Excel never runs it as a formula (amounts are numbers and
+stay as they are); the JSON has sorted keys. The
 folder is rendered in memory, written to a temporary folder beside the target and renamed into
 place: an old folder is replaced only by a complete new one.
 """
@@ -41,18 +43,33 @@ ROW_KEY = ("行标识", "row_key")
 # ---------------------------------------------------------------------------------------------
 # cells and CSV
 
+# A text cell that Excel (or LibreOffice) would read as a formula when it opens the CSV: workbook
+# text is data, so =HYPERLINK(…) or the example's own 目标值 "=100%" must not become live.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_text(text: str) -> str:
+    """Text as a CSV cell: a leading apostrophe neutralises a formula start (OWASP's CSV
+    injection advice); line breaks inside the cell become \n (records end \r\n)."""
+    text = str(text)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def csv_value(value, kind: str = "money") -> str:
+    """Amounts as plain numbers (a negative amount stays a number), everything else as text."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return f"{value.normalize():f}" if kind == "number" else f"{value:f}"
-    return str(value).replace("\r\n", "\n").replace("\r", "\n")  # records end \r\n; in-cell breaks \n
+    return csv_text(value)
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([csv_text(h) for h in header])
     writer.writerows(rows)
     return buf.getvalue().encode(ENCODING)
 
@@ -79,7 +96,7 @@ def flat_labels(t: Table) -> list[str]:
 
 def table_rows(t: Table) -> list[list[str]]:
     grid = t.grid_rows()
-    return [[csv_value(v, c.kind) for v, c in zip(values, t.columns)] + [row.kind, row.key or ""]
+    return [[csv_value(v, c.kind) for v, c in zip(values, t.columns)] + [row.kind, csv_text(row.key or "")]
             for row, values in zip(t.rows, grid)]
 
 
@@ -167,15 +184,16 @@ def line_records(views: Views, catalog) -> list[list[str]]:
         def name(lookup, code: str, own: str | None = None) -> str:
             return (lookup(code) if code else None) or own or ""
 
-        out.append([
-            str(ln.row), ln.unit, unit.name if unit else "",
+        texts = [
+            ln.unit, unit.name if unit else "",
             f1, name(catalog.func_name, f1), f2, name(catalog.func_name, f2),
             f3, name(catalog.func_name, f3, ln.func_name),
             e1, name(catalog.econ_name, e1), e2, name(catalog.econ_name, e2, ln.econ_name),
             g1, name(catalog.gov_name, g1), g2, name(catalog.gov_name, g2), origin,
             ln.kind, ln.project or "", categories.get(ln.project or "", "") if ln.project else "",
-            ln.source, csv_value(ln.amount),
-        ])
+            ln.source,
+        ]
+        out.append([str(ln.row), *map(csv_text, texts), csv_value(ln.amount)])
     return out
 
 

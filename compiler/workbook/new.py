@@ -107,6 +107,9 @@ def _write_sheet(wb: Workbook, spec: Sheet, rows, dept, year, list_cols, profile
             value = given.get(key.key) if given is not None else \
                 dict(_kv_rows(spec, dept, year, profile))[key.key]
             cell = ws.cell(row=r, column=2, value=_cell_value(key.kind, value))
+            if cell.data_type == "f":  # text, never a formula (rollover copies what OLD says)
+                cell.data_type = "s"
+                cell.quotePrefix = True
             if key.kind is Kind.DATE:
                 cell.number_format = "yyyy-mm-dd"
             elif key.kind in TEXT_KINDS:
