@@ -222,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="只生成 N 份中的第 K 份（按文件名的哈希分，供 CI 矩阵并行；各份输出用 gongkai site 合并）")
     b.set_defaults(func=cmd_build)
 
+    st = sub.add_parser("site", help="把多个批量输出（各分片、--unit all）合并成一个静态网站和一个开放数据包")
+    st.add_argument("outs", nargs="+", metavar="OUT", help="gongkai build 的批量输出文件夹（含 summary.json）")
+    st.add_argument("-o", "--out", required=True, metavar="SITE",
+                    help="网站文件夹（整体替换；不能在输入文件夹之内）")
+    st.set_defaults(func=lambda a: __import__("compiler.site", fromlist=["run"]).run(a))
+
     r = sub.add_parser("rollover", help="由本年度工作簿生成下一年度工作簿")
     r.add_argument("old", help="本年度工作簿 .xlsx（只读）")
     r.add_argument("-o", "--out", required=True, help="要生成的下一年度工作簿 .xlsx")

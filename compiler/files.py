@@ -289,3 +289,24 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_folder_atomic(path: Path, files: Mapping[str, bytes]) -> None:
     """One folder of files, all or nothing (write_set of one)."""
     write_set({Path(path): files})
+
+
+def write_tree(path: Path, fill) -> Path:
+    """A folder with sub-folders (a site), all or nothing: *fill(tmp)* writes it into a
+    temporary folder beside *path*, which is then renamed into place (an old *path* moved
+    aside and removed once the new one is in). OutputError on any OSError."""
+    folder = output_folder(path.parent)
+    mask = _umask()
+    with locked(folder):
+        sweep_stale(folder)
+        with explained(path):
+            tmp = Path(tempfile.mkdtemp(prefix=_temp_name() + "-", suffix=".tmp", dir=folder))
+        try:
+            os.chmod(tmp, 0o777 & ~mask)
+            with explained(path):
+                fill(tmp)
+            _swap_in({path: tmp})
+        except BaseException:
+            _remove(tmp)
+            raise
+    return path
