@@ -19,7 +19,6 @@ depends on the clock or on where the inputs were built.
 """
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
