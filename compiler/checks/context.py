@@ -103,9 +103,14 @@ class Context:
                 out[line.project].append(line)
         return dict(out)
 
+    @cached_property
+    def _project_amounts(self) -> dict[str, Decimal]:
+        return {name: sum((line.amount for line in lines), Decimal(0))
+                for name, lines in self.project_lines.items()}
+
     def project_amount(self, name: str) -> Decimal:
         """本年度金额 of a project: the sum of its lines (derived, never entered)."""
-        return sum((line.amount for line in self.project_lines.get(name, ())), Decimal(0))
+        return self._project_amounts.get(name, Decimal(0))
 
     @property
     def year(self) -> int:

@@ -56,7 +56,7 @@ class Scopes:
     @cached_property
     def department(self) -> list[Figure]:
         b = self.budget
-        lines = b.lines
+        lines = fg.lumps(b)  # the lines' sums by every field selected on below: same figures
         basic = [ln for ln in lines if ln.is_basic]
         gpb = fg.general(lines)
         gpb_basic = [ln for ln in gpb if ln.is_basic]
@@ -78,7 +78,7 @@ class Scopes:
         out += [money(label, three[key]) for key, label, _ in fg.THREE_PUBLIC]
         out += [money("“三公”经费", sum(three.values(), ZERO)),
                 money("公务用车购置及运行维护费", three["car_buy"] + three["car_run"])]
-        running = fg.running_lines(b)
+        running = fg.running_lines(b, lines)
         out.append(money("机关运行经费", total(running)))
         by_econ: dict[str, Decimal] = defaultdict(Decimal)
         for ln in running:
@@ -134,8 +134,9 @@ class Scopes:
     @cached_property
     def units(self) -> dict[str, list[Figure]]:
         out: dict[str, list[Figure]] = {}
+        lumps = fg.lumps(self.budget)
         for u in self.budget.units:
-            lines = [ln for ln in self.budget.lines if ln.unit == u.code]
+            lines = [ln for ln in lumps if ln.unit == u.code]
             out[u.code] = [f for f in (money(f"{u.name}支出", total(lines)),
                                        money(f"{u.name}基本支出", total(ln for ln in lines if ln.is_basic)),
                                        money(f"{u.name}项目支出", total(ln for ln in lines if not ln.is_basic)))

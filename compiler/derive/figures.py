@@ -4,6 +4,8 @@ themselves are vocabulary (compiler/vocab.py, by year); these are pure functions
 that apply them."""
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
@@ -19,6 +21,51 @@ def total(lines: Iterable[Line]) -> Decimal:
     return sum((ln.amount for ln in lines), ZERO)
 
 
+@dataclass(frozen=True, slots=True)
+class Lump:
+    """The lines alike in every field a figure selects by (unit, codes, kind, project, source),
+    as one line carrying their sum. Any figure selecting by these fields is the same over the
+    lumps as over the lines, and costs a pass over a few hundred lumps instead of 100,000 lines:
+    amounts are bounded (workbook/read.py), so every sum is exact and the order of adding does
+    not change its value or its exponent."""
+    unit: str
+    func: str
+    econ: str
+    kind: str
+    project: str | None
+    source: str
+    amount: Decimal
+
+    @property
+    def is_basic(self) -> bool:
+        return self.kind == vocab.BASIC
+
+
+_LUMPS: dict[int, tuple] = {}  # id(budget) -> (weak reference to it, its lumps)
+
+
+def lumps(budget: Budget) -> list[Lump]:
+    """budget.lines as Lumps, in the order each lump's first line comes (so figures keyed by
+    first appearance come out in the same order); computed once per Budget (a frozen model)."""
+    key = id(budget)
+    hit = _LUMPS.get(key)
+    if hit is not None and hit[0]() is budget:
+        return hit[1]
+    sums: dict[tuple, Decimal] = {}
+    for ln in budget.lines:
+        k = (ln.unit, ln.func, ln.econ, ln.kind, ln.project, ln.source)
+        sums[k] = sums.get(k, ZERO) + ln.amount
+    out = [Lump(*k, amount) for k, amount in sums.items()]
+    _LUMPS[key] = (weakref.ref(budget, lambda ref, key=key: _forget(key, ref)), out)
+    return out
+
+
+def _forget(key: int, ref) -> None:
+    """A Budget is gone: drop its lumps (unless its id already belongs to a newer one)."""
+    if _LUMPS.get(key, (None,))[0] is ref:
+        del _LUMPS[key]
+
+
 def basic_group(econ: str, year: int | None = None) -> str | None:
     """The 基本支出 group (wages, household, goods, capital) of an economic code, or None."""
     for key, _, classes in vocab.BASIC_GROUPS_DATED.at(year):
@@ -32,23 +79,24 @@ def general(lines: Iterable[Line]) -> list[Line]:
 
 
 def three_public(budget: Budget) -> dict[str, Decimal]:
-    gpb = general(budget.lines)
+    gpb = general(lumps(budget))
     items = vocab.THREE_PUBLIC_DATED.at(budget.info.year)
     return {key: total(ln for ln in gpb if ln.econ in codes) for key, _, codes in items}
 
 
-def running_lines(budget: Budget) -> list[Line]:
-    """机关运行经费 by its definition: 一般公共预算 基本支出 公用经费 of 行政单位 and 参公 units."""
+def running_lines(budget: Budget, lines: Iterable[Line] | None = None) -> list[Line]:
+    """机关运行经费 by its definition: 一般公共预算 基本支出 公用经费 of 行政单位 and 参公 units
+    (among *lines*: budget.lines, or its lumps)."""
     rule = vocab.RUNNING_DATED.at(budget.info.year)
     admin = {u.code for u in budget.units if u.kind in rule.unit_kinds}
-    return [ln for ln in budget.lines
+    return [ln for ln in (budget.lines if lines is None else lines)
             if ln.source in rule.sources and ln.kind == rule.expense_kind and ln.unit in admin
             and ln.econ[:3] in rule.classes]
 
 
 def prior_item_amount(budget: Budget, item: str) -> Decimal:
     """The current-year figure that a 上年数 row is compared with."""
-    lines = budget.lines
+    lines = lumps(budget)
     if item == "收支预算总计":
         return total(lines)
     if item == "一般公共预算":
@@ -56,7 +104,7 @@ def prior_item_amount(budget: Budget, item: str) -> Decimal:
     if item in ("政府性基金预算", "国有资本经营预算"):
         return total(ln for ln in lines if ln.source == item)
     if item == "机关运行经费":
-        return total(running_lines(budget))
+        return total(running_lines(budget, lines))
     three = three_public(budget)
     for key, label, _ in THREE_PUBLIC:
         if label == item:
