@@ -9,7 +9,8 @@ project tables differ per department). Columns are the union of the documents' c
 first-seen order (a unit's document lacks the 上年 columns; a profile may name columns
 differently); a column a document lacks is blank there. A column that is a number in one
 document and text in another is text. The CSVs keep the departments' format (UTF-8 with BOM,
-CRLF); the JSON has sorted keys: same inputs, same bytes.
+CRLF; workbook text in the added columns gets the same apostrophe before a formula start);
+the JSON has sorted keys: same inputs, same bytes.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import csv
 import json
 from pathlib import Path
 
-from .render.opendata import CURRENCY, DATAPACKAGE, ENCODING, LINES, csv_bytes, fiscal_model
+from .render.opendata import (CURRENCY, DATAPACKAGE, ENCODING, LINES, csv_bytes, csv_text,
+                               fiscal_model)
 
 
 class _Resource:
@@ -72,9 +74,11 @@ def combined_package(entries, sources: dict[str, Path], words: dict) -> dict[str
                 elif have["type"] != f["type"]:
                     have["type"] = "string"
             header, rows = _read_csv(folder / res["path"])
-            front = [d.get("department") or d.get("dept") or "", d.get("unit") or "", str(d["year"])]
+            # workbook text, so never a formula in Excel (the rows read are already safe)
+            front = [csv_text(d.get("department") or d.get("dept") or ""),
+                     csv_text(d.get("unit") or ""), str(d["year"])]
             if res["name"] != LINES:
-                front.append(res.get("title", ""))
+                front.append(csv_text(res.get("title", "")))
             r.rows += [(front, dict(zip(header, row))) for row in rows]
     if not resources:
         return {}

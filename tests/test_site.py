@@ -268,16 +268,16 @@ def test_columns_are_the_union_and_a_mixed_column_is_text(tmp_path):
         d.mkdir()
         (d / "t.csv").write_bytes(csv_bytes([f[0] for f in fields], rows))
         (d / "datapackage.json").write_text(json.dumps({"resources": [{
-            "name": "table-x", "path": "t.csv", "title": "表", "schema": {
+            "name": "table-x", "path": "t.csv", "title": f"@{name}表", "schema": {
                 "fields": [{"name": n, "type": t} for n, t in fields]}}]}), "utf-8")
         return d
     a = folder("a", [("项目", "string"), ("上年数", "number"), ("本年数", "number")],
                [["甲", "1", "2"]])
     b = folder("b", [("项目", "string"), ("本年数", "string")], [["乙", "无"]])
     part = Part(tmp_path, {"departments": []})
-    ea = Entry(part, {"stem": "a", "dept": "部门甲", "department": "部门甲", "year": 2021},
+    ea = Entry(part, {"stem": "a", "dept": "=部门甲", "department": "=部门甲", "year": 2021},
                outputs=["a/a-data"])
-    eb = Entry(part, {"stem": "b", "dept": "单位乙", "department": "部门甲", "unit": "102",
+    eb = Entry(part, {"stem": "b", "dept": "单位乙", "department": "=部门甲", "unit": "102",
                       "year": 2021}, outputs=["b/b-data"])
     files = combined_package([ea, eb], {"a/a-data": a, "b/b-data": b}, wording()["data"])
     package = json.loads(files["datapackage.json"])
@@ -287,5 +287,5 @@ def test_columns_are_the_union_and_a_mixed_column_is_text(tmp_path):
         ("项目", "string"), ("上年数", "number"), ("本年数", "string")]
     assert files["table-x.csv"].decode("utf-8-sig").splitlines() == [
         "部门,单位预算公开,预算年度,表名,项目,上年数,本年数",
-        "部门甲,,2021,表,甲,1,2",
-        "部门甲,102,2021,表,乙,,无"]
+        "'=部门甲,,2021,'@a表,甲,1,2",          # workbook text never a formula
+        "'=部门甲,102,2021,'@b表,乙,,无"]
