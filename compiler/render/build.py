@@ -135,7 +135,8 @@ def _pdf(job: RenderJob) -> dict[str, Output]:
 @backend("xlsx", "附表工作簿（Excel）")
 def _xlsx(job: RenderJob) -> dict[str, Output]:
     from .xlsx import render_xlsx
-    return {f"{job.stem}-附表.xlsx": render_xlsx(job.views, job.meta_date)}
+    return {f"{job.stem}-附表.xlsx": render_xlsx(job.views, job.meta_date,
+                                                     job.config.data.get("print"))}
 
 
 @backend("data", "开放数据包（CSV + datapackage.json）")

@@ -10,6 +10,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..config import Config, fill
 from ..derive import Views
+from .colwidths import table_fit
 from .format import FILTERS, cell_text
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -46,7 +47,9 @@ def environment(config: Config) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
-    env.globals.update(cn_number=cn_number, cellkind=cellkind, cellvalue=cellvalue)
+    print_data = config.data.get("print")
+    env.globals.update(cn_number=cn_number, cellkind=cellkind, cellvalue=cellvalue,
+                       table_fit=lambda t: table_fit(t, print_data))
     return env
 
 

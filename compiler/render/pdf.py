@@ -84,9 +84,11 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
         document = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
                         url_fetcher=safe_fetcher(config.template_dirs, refused))
         if pdfa:
-            pdf = write_pdfa(document, source, meta_date)
+            pdf = write_pdfa(document, source, meta_date, views.tables)
         else:
-            pdf = document.write_pdf(uncompressed_pdf=False)
+            rendered = document.render(uncompressed_pdf=False)
+            verify_layout(rendered, views.tables)
+            pdf = rendered.write_pdf(uncompressed_pdf=False)
     except BaseException:  # a refused fetch stops WeasyPrint; it is reported below, in Chinese
         if not refused:
             raise
@@ -139,7 +141,16 @@ def _locate(budget, chars: list[str]) -> dict[str, str]:
 PDFA_VARIANT = "pdf/a-3b"
 
 
-def write_pdfa(document, source: Path | None, meta_date: str) -> bytes:
+def verify_layout(rendered, tables) -> None:
+    """The laid-out document itself, before writing: no text crosses its cell or its page
+    (layoutcheck); otherwise the build fails with E-LAYOUT-001 naming 附表, row and column."""
+    from .layoutcheck import describe, overflows
+    found = overflows(rendered)
+    if found:
+        raise BuildError(describe(found, tables))
+
+
+def write_pdfa(document, source: Path | None, meta_date: str, tables=()) -> bytes:
     """The document as PDF/A-3b with the source workbook embedded (AFRelationship /Source), so
     the archived PDF carries the data it was compiled from.
 
@@ -163,6 +174,7 @@ def write_pdfa(document, source: Path | None, meta_date: str) -> bytes:
                             relationship="Source")
     options = {"pdf_variant": PDFA_VARIANT, "attachments": [attachment], "uncompressed_pdf": False}
     rendered = document.render(**options)
+    verify_layout(rendered, tables)
     rendered.metadata.created = rendered.metadata.modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     return rendered.write_pdf(finisher=_unique_af, **options)
 

@@ -31,6 +31,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..derive import Views
 from ..derive.table import Cell, Column, Table, header_cells
 from ..workbook.new import deterministic_bytes
+from .colwidths import table_fit
 from .format import cell_text
 
 FONT_NAME = "宋体"
@@ -181,14 +182,13 @@ def column_formats(t: Table) -> list[str | None]:
     return out
 
 
-def column_widths(t: Table) -> list[float]:
-    """Relative widths of the IR scaled to the printable page, widened where content needs
-    it: amounts and codes never wrap; in list tables a text column grows a little when that
-    keeps its entries on one line. Forms (no header rows, 表11) keep the IR's proportions and
-    wrap their text."""
-    total_rel = sum(c.width for c in t.columns) or 1.0
-    k = TARGET_WIDTH[t.landscape] / total_rel
-    base = [max(MIN_COL, c.width * k) for c in t.columns]
+def column_widths(t: Table, print_data: dict | None = None) -> list[float]:
+    """The widths of the HTML/PDF (colwidths.table_fit: from content, in the profile's
+    proportions) scaled to the printable page, widened where Excel's font needs more: amounts
+    and codes never wrap; in list tables a text column grows a little when that keeps its
+    entries on one line. Forms (no header rows, 表11) keep the proportions and wrap their text."""
+    percents = table_fit(t, print_data).percents
+    base = [max(MIN_COL, p * TARGET_WIDTH[t.landscape] / 100) for p in percents]
     widths = list(base)
     for p in place([r.cells for r in t.rows], len(t.columns)):
         if p.cell.colspan != 1 or p.cell.value is None:
@@ -256,10 +256,10 @@ def _set_value(c, value) -> None:
         c.quotePrefix = True
 
 
-def write_table(ws, t: Table) -> dict:
+def write_table(ws, t: Table, print_data: dict | None = None) -> dict:
     """Draw *t* on *ws*; returns the layout (row numbers) for tests and callers."""
     ncols = len(t.columns)
-    widths = column_widths(t)
+    widths = column_widths(t, print_data)
     formats = column_formats(t)
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -388,12 +388,12 @@ def write_table(ws, t: Table) -> dict:
 
 # ---------------------------------------------------------------------------------------------
 
-def build_xlsx(views: Views, meta_date: str) -> Workbook:
+def build_xlsx(views: Views, meta_date: str, print_data: dict | None = None) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     names = sheet_names(views)
     for t in views.tables:
-        write_table(wb.create_sheet(names[t.id]), t)
+        write_table(wb.create_sheet(names[t.id]), t, print_data)
     stamp = datetime.fromisoformat(meta_date)
     info = views.budget.info
     wb.properties.creator = "gongkai"
@@ -405,6 +405,7 @@ def build_xlsx(views: Views, meta_date: str) -> Workbook:
     return wb
 
 
-def render_xlsx(views: Views, meta_date: str) -> bytes:
-    """The 附表 workbook as deterministic bytes."""
-    return deterministic_bytes(build_xlsx(views, meta_date))
+def render_xlsx(views: Views, meta_date: str, print_data: dict | None = None) -> bytes:
+    """The 附表 workbook as deterministic bytes; *print_data*: [print] of document.toml, for
+    the column widths the HTML has."""
+    return deterministic_bytes(build_xlsx(views, meta_date, print_data))
