@@ -45,9 +45,10 @@ def _line_rules(row: Row, report: Report) -> None:
         row.bad.add("project")
 
 
-def load(path: Path, report: Report) -> Budget | None:
-    """The Budget, or None when the workbook cannot be read or lacks its 基本信息."""
-    raw = read_workbook(path, report)
+def load(path: Path, report: Report, data: bytes | None = None) -> Budget | None:
+    """The Budget, or None when the workbook cannot be read or lacks its 基本信息. *data*: the
+    file's bytes when the caller has read them (workbook.read.read_source)."""
+    raw = read_workbook(path, report, data)
     if raw is None:
         return None
     for row in raw.tables.get("支出明细", []):

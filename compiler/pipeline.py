@@ -43,6 +43,8 @@ class Result:
     error: str | None = None               # why rendering failed (Chinese); nothing was written
     error_status: int = 1                  # 2: in the arguments (--unit X) or the output folder
     stem: str | None = None                # output file stem, when not the workbook's
+    source: bytes | None = None            # the workbook's bytes, read once: compiled from
+                                           # and embedded by --pdfa (never read again)
 
     @property
     def exit_status(self) -> int:
@@ -60,8 +62,11 @@ Checked = Result   # the name earlier callers use for a checked workbook
 def check(path: Path, options: Options = Options()) -> Result:
     """read → check: the Budget and every diagnostic. The catalogue and the template data are
     loaded here (a problem with either is a diagnostic) and kept for the later stages."""
+    from .workbook.read import read_source
     report = Report(file=path.name)
-    result = Result(path, report, load(path, report))
+    source = read_source(path, report)
+    budget = load(path, report, source) if source is not None else None
+    result = Result(path, report, budget, source=source)
     if result.budget is not None:
         from .checks import run_checks
         ctx = run_checks(result.budget, report, options.catalog, options.templates, options.profile)
@@ -96,7 +101,7 @@ def render_job(result: Result, options: Options = Options()):
     """What the back ends render from (compiler.render.build.RenderJob)."""
     from .render.build import RenderJob
     return RenderJob(derive_views(result), result.config, document_catalog(result), result.path,
-                     pdfa=options.pdfa, name=result.stem)
+                     pdfa=options.pdfa, name=result.stem, source_bytes=result.source)
 
 
 def render(result: Result, options: Options) -> list[Path]:
@@ -123,7 +128,7 @@ def for_unit(result: Result, code: str) -> Result:
     config = result.config.for_unit()
     short = config.data.get("document", {}).get("short", "本单位")
     return Result(result.path, result.report, result.budget.for_unit(code, short), result.catalog,
-                  config, stem=f"{result.path.stem}-{code}")
+                  config, stem=f"{result.path.stem}-{code}", source=result.source)
 
 
 def compile_workbook(path: Path, options: Options, checked: Result | None = None) -> Result:
@@ -139,7 +144,7 @@ def compile_workbook(path: Path, options: Options, checked: Result | None = None
             result = for_unit(result, options.unit)
         except UnitError as exc:
             result = Result(result.path, result.report, result.budget, error=str(exc),
-                            error_status=2)
+                            error_status=2, source=result.source)
             return result
     if result.exit_status == 0 and options.out is not None:
         try:

@@ -115,3 +115,41 @@ def test_pdfa_needs_pdf_format(tmp_path):
     assert r.returncode == 2
     assert "--pdfa" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_embeds_the_bytes_it_compiled(tmp_path, monkeypatch):
+    """The workbook is read once: a file saved during the build (between the check and the
+    PDF) must not be attached to a PDF of the earlier figures. Before, --pdfa read the file
+    again when it embedded it."""
+    import builtins
+    import io
+
+    import compiler.pipeline as pipeline
+    from conftest import SMALL, mutate
+    src = write_small(tmp_path / "src.xlsx")
+    compiled = src.read_bytes()
+    later = mutate(src, tmp_path / "later.xlsx", lambda wb: wb["部门职责"].__setitem__("B2", "改过的职责。"))
+    opened, real_open, real_render_job = [], builtins.open, pipeline.render_job
+
+    def counting_open(file, *a, **k):
+        mode = a[0] if a else k.get("mode", "r")
+        if str(file) == str(src) and "w" not in mode:
+            opened.append(file)
+        return real_open(file, *a, **k)
+
+    def saved_meanwhile(result, options=pipeline.Options()):   # staff save while it renders
+        src.write_bytes(later.read_bytes())
+        return real_render_job(result, options)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_open)   # Path.open
+    monkeypatch.setattr(pipeline, "render_job", saved_meanwhile)
+    result = pipeline.compile_workbook(src, pipeline.Options(formats=("pdf",), out=tmp_path / "out",
+                                                             pdfa=True))
+    monkeypatch.undo()
+    assert result.exit_status == 0, (result.error, result.report.errors)
+    assert len(opened) == 1   # read once
+    reader = PdfReader(tmp_path / "out" / "src.pdf")
+    spec = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"].get_object()["/Names"][1].get_object()
+    assert spec["/EF"]["/F"].get_object().get_data() == compiled != src.read_bytes()
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert SMALL["部门职责"][0]["职责内容"] in text and "改过的职责" not in text

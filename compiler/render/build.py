@@ -50,6 +50,7 @@ class RenderJob:
     source: Path
     pdfa: bool = False
     name: str | None = None       # output file stem, when not the source's (a unit's document)
+    source_bytes: bytes | None = None   # the workbook as compiled (--pdfa embeds exactly these)
 
     @property
     def budget(self) -> Budget:
@@ -129,7 +130,8 @@ def _json(job: RenderJob) -> dict[str, Output]:
 def _pdf(job: RenderJob) -> dict[str, Output]:
     from .pdf import render_pdf
     return {f"{job.stem}.pdf": render_pdf(job.html, job.views, job.config, job.meta_date,
-                                          pdfa=job.pdfa, source=job.source)}
+                                          pdfa=job.pdfa, source=job.source,
+                                          source_bytes=job.source_bytes)}
 
 
 @backend("xlsx", "附表工作簿（Excel）")

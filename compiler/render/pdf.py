@@ -63,7 +63,8 @@ def visible_text(html: str) -> str:
 
 
 def render_pdf(html: str, views, config: Config, meta_date: str,
-               pdfa: bool = False, source: Path | None = None) -> bytes:
+               pdfa: bool = False, source: Path | None = None,
+               source_bytes: bytes | None = None) -> bytes:
     import logging
 
     from .uasheet import html_class
@@ -84,7 +85,7 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
         document = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
                         url_fetcher=safe_fetcher(config.template_dirs, refused))
         if pdfa:
-            pdf = write_pdfa(document, source, meta_date, views.tables)
+            pdf = write_pdfa(document, source, meta_date, views.tables, source_bytes)
         else:
             rendered = document.render(uncompressed_pdf=False)
             verify_layout(rendered, views.tables)
@@ -150,9 +151,11 @@ def verify_layout(rendered, tables) -> None:
         raise BuildError(describe(found, tables))
 
 
-def write_pdfa(document, source: Path | None, meta_date: str, tables=()) -> bytes:
+def write_pdfa(document, source: Path | None, meta_date: str, tables=(),
+               source_bytes: bytes | None = None) -> bytes:
     """The document as PDF/A-3b with the source workbook embedded (AFRelationship /Source), so
-    the archived PDF carries the data it was compiled from.
+    the archived PDF carries the data it was compiled from (*source_bytes*: the very bytes the
+    pipeline read and compiled; *source* gives the attachment's name).
 
     WeasyPrint does the PDF/A work (sRGB OutputIntent, XMP with pdfaid:part=3 conformance=B,
     /AF on the catalog, /ID). Everything that would otherwise come from the clock is fixed
@@ -164,12 +167,14 @@ def write_pdfa(document, source: Path | None, meta_date: str, tables=()) -> byte
 
     from weasyprint import Attachment
 
-    if source is None or not Path(source).is_file():
-        raise BuildError(f"生成 PDF/A 需要嵌入源工作簿，但找不到该文件：{source}")
+    if source is None or source_bytes is None:
+        raise BuildError(f"生成 PDF/A 需要嵌入源工作簿，但没有它的内容：{source}")
     source = Path(source)
     day = date.fromisoformat(meta_date)
     stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-    attachment = Attachment(file_obj=io.BytesIO(source.read_bytes()), name=source.name,
+    # the bytes the document was compiled from, read once by the pipeline: a workbook saved
+    # during the build must not be attached to a PDF of its earlier figures
+    attachment = Attachment(file_obj=io.BytesIO(source_bytes), name=source.name,
                             description="源工作簿（本文件据此生成）", created=stamp, modified=stamp,
                             relationship="Source")
     options = {"pdf_variant": PDFA_VARIANT, "attachments": [attachment], "uncompressed_pdf": False}

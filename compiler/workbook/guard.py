@@ -14,6 +14,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MB = 1024 * 1024
 
@@ -44,8 +45,9 @@ def size_text(n: int) -> str:
     return f"{n / MB:.0f} MB" if n >= MB else f"{max(1, n // 1024)} KB"
 
 
-def inspect_zip(path: Path, limits: ZipLimits = LIMITS) -> None:
-    """Raise Unsafe when the zip directory of `path` describes a bomb. Non-zips pass."""
+def inspect_zip(path: Path | BinaryIO, limits: ZipLimits = LIMITS) -> None:
+    """Raise Unsafe when the zip directory of `path` (a file name, or the file's bytes as a
+    file object) describes a bomb. Non-zips pass."""
     try:
         if not zipfile.is_zipfile(path):
             return

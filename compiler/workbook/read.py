@@ -18,6 +18,7 @@ is exact in Python's default decimal context (28 digits); no other context is ne
 from __future__ import annotations
 
 import math
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -129,26 +130,42 @@ def _bounded(rows: int, cols: int, sheet: str, report: Report) -> bool:
     return not problem
 
 
-def open_workbook(path: Path, report: Report) -> Book | None:
-    """The opened workbook, or None after reporting why the file can't be read."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
-
+def read_source(path: Path, report: Report) -> bytes | None:
+    """The file's bytes, read once (the pipeline compiles from them and --pdfa embeds them, so a
+    file saved during a build cannot mix two versions), or None after reporting why not."""
     shown = path.name
     if not path.is_file():
         report.add("E-FILE-001", f"找不到文件“{shown}”")
         return None
     try:
         with path.open("rb") as fh:
-            head = fh.read(8)
-        size = path.stat().st_size
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(guard.LIMITS.unzipped + 1)   # never more than the limit
     except OSError as exc:
         report.add("E-FILE-001", f"无法打开文件“{shown}”：{exc.strerror or exc}")
         return None
+    if len(data) > guard.LIMITS.unzipped:
+        report.add("E-FILE-007", f"“{shown}”：文件被拒绝：大小 {guard.size_text(max(size, len(data)))}，"
+                   f"超过上限 {guard.size_text(guard.LIMITS.unzipped)}。预算工作簿通常只有几百 KB。")
+        return None
+    return data
+
+
+def open_workbook(path: Path, report: Report, data: bytes | None = None) -> Book | None:
+    """The opened workbook, or None after reporting why the file can't be read. *data*: the
+    file's bytes when already read (read_source); the file is not read again then."""
+    import io
+
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    shown = path.name
+    if data is None:
+        data = read_source(path, report)
+        if data is None:
+            return None
+    head = data[:8]
     try:
-        if size > guard.LIMITS.unzipped:
-            raise guard.Unsafe(f"文件被拒绝：大小 {guard.size_text(size)}，超过上限 "
-                               f"{guard.size_text(guard.LIMITS.unzipped)}。预算工作簿通常只有几百 KB。")
-        guard.inspect_zip(path)
+        guard.inspect_zip(io.BytesIO(data))
     except guard.Unsafe as exc:
         report.add("E-FILE-007", f"“{shown}”：{exc.message}")
         return None
@@ -156,15 +173,15 @@ def open_workbook(path: Path, report: Report) -> Book | None:
     if head == OLE2_MAGIC:
         # Legacy .xls, WPS .et and password-encrypted .xlsx are all OLE2 containers; an
         # encrypted package names its stream "EncryptedPackage" (UTF-16LE in the directory).
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+        if "EncryptedPackage".encode("utf-16-le") in data:
             report.add("E-FILE-004", f"文件“{shown}”设有密码保护，无法读取")
             return None
-    elif not zipfile.is_zipfile(path):
+    elif not zipfile.is_zipfile(io.BytesIO(data)):
         report.add("E-FILE-002", f"文件“{shown}”不是 Excel 工作簿（.xlsx、.xls 或 .et）")
         return None
     else:
         try:
-            zf = zipfile.ZipFile(path)
+            zf = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError):
             report.add("E-FILE-005", f"文件“{shown}”已损坏（压缩结构无效）")
             return None
@@ -180,8 +197,7 @@ def open_workbook(path: Path, report: Report) -> Book | None:
             report.add("E-FILE-005", f"文件“{shown}”无法解析：{exc}")
             return None
     try:
-        with path.open("rb") as fh:
-            calamine = CalamineWorkbook.from_filelike(fh)
+        calamine = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
         report.add("E-FILE-004", f"文件“{shown}”设有密码保护，无法读取")
         return None
@@ -580,9 +596,10 @@ def read_kv(grid: Grid, spec: Sheet, report: Report) -> Row:
     return out
 
 
-def read_workbook(path: Path, report: Report) -> RawWorkbook | None:
-    """All sheets of the contract, or None when the file itself cannot be read."""
-    book = open_workbook(path, report)
+def read_workbook(path: Path, report: Report, data: bytes | None = None) -> RawWorkbook | None:
+    """All sheets of the contract, or None when the file itself cannot be read. *data*: the
+    file's bytes, when the caller has read them (read_source)."""
+    book = open_workbook(path, report, data)
     if book is None:
         return None
     raw = RawWorkbook(path)
