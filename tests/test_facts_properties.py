@@ -1,6 +1,7 @@
 """Properties of the narrative facts over generated Budgets: every total the narrative quotes
-equals the matching table total, the rendered 万元 figures are those totals rounded half-up,
-and every set of shares adds to exactly 100.00%."""
+equals the matching table total, the rendered 万元 figures are those totals rounded half-up
+(their parts apportioned so they add up: test_parts.py), and every set of shares adds to
+exactly 100.00%."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import HealthCheck, given, settings
 
 from compiler.derive import derive
+from compiler.render.format import wan as printed
 from compiler.render.html import render_html
 from test_tables_properties import CATALOG, CONFIG, budgets
 
@@ -47,7 +49,8 @@ def test_narrative_totals_equal_table_totals(budget):
     # and the rendered narrative prints exactly those totals in 万元, rounded half-up
     text = re.sub(r"<[^>]+>", "", render_html(views, CONFIG, "2020-01-01"))
     assert f"年支出预算 {wan(f['expense']['total'])} 万元" in text
-    assert f"其中：基本支出 {wan(f['expense']['basic'])} 万元，项目支出 {wan(f['expense']['project'])} 万元" in text
+    # the parts as apportioned to add up to the total (format.wan reads their printed value)
+    assert f"其中：基本支出 {printed(f['expense']['basic'])} 万元，项目支出 {printed(f['expense']['project'])} 万元" in text
     if f["three"]["total"]:
         assert f"“三公”经费预算 {wan(f['three']['total'])} 万元" in text
     else:  # a planned zero is said as none planned, not "0.00 万元"

@@ -1,6 +1,7 @@
 """Every number the narrative quotes, derived from the lines with the definitions of
 figures.py. Templates print these; they never do arithmetic of their own. Shares of a whole
-always add to exactly 100.00% (largest remainder)."""
+always add to exactly 100.00%, and parts printed in 万元 to their printed total (largest
+remainder; parts.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,6 +13,7 @@ from ..render.format import largest_remainder
 from .. import vocab
 from ..vocab import GENERAL_BUDGET_SOURCES
 from . import figures as fg
+from .parts import settle
 from .figures import ZERO, total
 
 
@@ -113,7 +115,7 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
         if budget.scope else info.dept_name
     staff = budget.staff
     sub_units = [u for u in budget.units if u.level == "下属单位"]
-    return {
+    facts = {
         # the publisher: the department, or the unit in its own document (单位预算公开)
         "dept": {"name": owner, "short": info.dept_short, "year": info.year,
                  "prev_year": info.prev_year, "asset_date": _date_cn(info.asset_date)},
@@ -138,7 +140,10 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
         "gpb": {"total": total(gpb), "basic": total(gpb_basic), "parts": gpb_parts,
                 "functions": gpb_functions,
                 "personnel": total(ln for ln in gpb_basic if ln.econ[:3] in fg.PERSONNEL),
-                "public": total(ln for ln in gpb_basic if ln.econ[:3] in fg.PUBLIC)},
+                "public": total(ln for ln in gpb_basic if ln.econ[:3] in fg.PUBLIC),
+                # neither (399 其他支出): printed too, so 人员经费 + 公用经费 + this = 基本支出
+                "basic_other": total(ln for ln in gpb_basic
+                                     if ln.econ[:3] not in (*fg.PERSONNEL, *fg.PUBLIC))},
         "fiscal": {"total": sum(fiscal.values(), ZERO), "general": fiscal["财政拨款"],
                    "gov_fund": fiscal["政府性基金预算"], "soe": fiscal["国有资本经营预算"]},
         "gov_fund": {"total": total(ln for ln in lines if ln.source == "政府性基金预算")},
@@ -152,6 +157,8 @@ def derive_facts(budget: Budget, catalog, config: Config, tables: list) -> dict:
         "empty_tables": empties,
         "texts": texts,
     }
+    # parts printed beside their total add up as printed ([[sums]] of the template data)
+    return settle(facts, config.data.get("sums", []))
 
 
 def ln_name(budget: Budget, code: str) -> str:

@@ -1,9 +1,10 @@
 """Formatting in one place: 元 with thousands separators, 万元 with two decimals rounded half-up
-(四舍五入, never truncated), percentages, and 增加/减少/持平 phrases. Templates use these as
-filters; nothing else formats money."""
+(四舍五入, never truncated) — or, for a part printed beside its total, apportioned by largest
+remainder so the printed parts add up to the printed total (apportion, Amount) — percentages,
+and 增加/减少/持平 phrases. Templates use these as filters; nothing else formats money."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
@@ -31,9 +32,45 @@ def yuan(value, blank_zero: bool = False) -> str:
     return f"{d.quantize(CENT, ROUND_HALF_UP):,}"
 
 
+class Amount(Decimal):
+    """An amount in 元 that carries its printed 万元 value: a part whose cents were apportioned
+    so that the parts printed beside their total add up to it (derive/parts.py). Arithmetic on
+    it gives plain Decimals; only to_wan reads ``printed``."""
+    __slots__ = ("printed",)
+
+    def __new__(cls, value, printed: Decimal):
+        obj = super().__new__(cls, value)
+        obj.printed = printed
+        return obj
+
+    def __reduce__(self):
+        return (Amount, (str(self), self.printed))
+
+
 def to_wan(value) -> Decimal:
-    """元 -> 万元, two decimals, half-up: the only place this rounding happens."""
+    """元 -> 万元, two decimals: half-up, or the apportioned value an Amount carries. The only
+    place this rounding happens."""
+    if isinstance(value, Amount):
+        return value.printed
     return (_dec(value) / WAN).quantize(CENT, ROUND_HALF_UP)
+
+
+def apportion(printed_total: Decimal, parts: list) -> list[Decimal] | None:
+    """The 万元 values of *parts* (元) that add up to *printed_total* (万元) — largest remainder
+    (Hamilton): every part rounded down to the 分 of 万元, then the cents still missing go to the
+    largest remainders (ties: first listed). Each printed part is within 0.01 万元 of its exact
+    value; a part of 0 stays 0. None when the parts cannot reach the total that way (they do
+    not add up to it in 元)."""
+    exact = [_dec(p) / WAN / CENT for p in parts]          # in cents of 万元
+    floors = [int(e.to_integral_value(ROUND_FLOOR)) for e in exact]
+    left = int((_dec(printed_total) / CENT).to_integral_value()) - sum(floors)
+    rems = [e - f for e, f in zip(exact, floors)]
+    if left < 0 or left > sum(1 for r in rems if r):
+        return None
+    order = sorted(range(len(parts)), key=lambda i: (-rems[i], i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [(Decimal(n) * CENT).quantize(CENT) for n in floors]
 
 
 def wan(value) -> str:
