@@ -393,3 +393,27 @@ def test_percent_as_the_cell_shows_it(value, fmt, shown):
     from compiler.workbook.xlsx import is_percent
     assert is_percent(fmt) and shown_percent(value, fmt) == shown
     assert not is_percent('0"%"') and not is_percent("0\\%") and not is_percent("[Red]0")
+
+
+def test_text_longer_than_an_excel_cell_is_located(tmp_path):
+    """Text over 32,767 characters was cut silently in the 附表 workbook (openpyxl truncates);
+    now the cell is named (E-CELL-004) and nothing is built. Excel and openpyxl cannot write
+    such a cell, so the text is put into the sheet XML directly (as other programs may)."""
+    import copy
+    data = copy.deepcopy(SMALL)
+    data["项目"][0]["项目概况"] = "LONG-TEXT-HERE"
+    data["部门职责"][0]["职责内容"] = "EXACT-LIMIT-HERE"
+    made = write_small(tmp_path / "made.xlsx", data)
+    src = tmp_path / "long.xlsx"
+    with zipfile.ZipFile(made) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            body = body.replace(b"LONG-TEXT-HERE", ("开展测试。" * 6554).encode())   # 32,770
+            body = body.replace(b"EXACT-LIMIT-HERE", ("职" * 32767).encode())        # the limit: fine
+            zout.writestr(item, body)
+    result = checked(src)
+    assert [(d.code, d.location) for d in result.report.errors] == [("E-CELL-004", "项目!M2")]
+    [d] = result.report.errors
+    assert "32,770 个字符" in d.message and "32,767" in d.message
+    r = run_cli("build", src, "-o", tmp_path / "out", "--format", "xlsx")
+    assert r.returncode == 1 and "E-CELL-004" in r.stdout and not (tmp_path / "out").exists()

@@ -424,3 +424,19 @@ def test_libreoffice_prints_every_column(built, example, tmp_path):
         amounts = [v for v in (t.grid_rows()[0] if row else []) if isinstance(v, Decimal) and v]
         if t.header and amounts:   # ... and the right edge: the first row's last amount
             assert f"{int(amounts[-1]):,}" in flat[firsts[n]], t.id
+
+
+def test_text_a_cell_cannot_hold_is_refused_not_cut():
+    """openpyxl cuts a string at 32,767 characters without a word; the 附表 writer refuses it,
+    naming the sheet and cell (the reader's E-CELL-004 names the workbook cell first)."""
+    from openpyxl import Workbook
+
+    from compiler.render.build import BuildError
+    from compiler.render.xlsx import _set_value
+    ws = Workbook().active
+    ws.title = "表11-1 测试专项"
+    _set_value(ws["B11"], "字" * 32767)
+    assert len(ws["B11"].value) == 32767
+    with pytest.raises(BuildError, match=r"“表11-1 测试专项”!B12 的文字有 32,768 个字符"):
+        _set_value(ws["B12"], "字" * 32768)
+    assert ws["B12"].value is None

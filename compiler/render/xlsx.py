@@ -248,8 +248,17 @@ def _banner(ws, row: int, ncols: int, text: str, font: Font, horizontal: str, he
     ws.row_dimensions[row].height = height
 
 
+MAX_TEXT = 32_767   # characters in one Excel cell
+
+
 def _set_value(c, value) -> None:
-    """Strings stay strings (a leading '=' is text, not a formula)."""
+    """Strings stay strings (a leading '=' is text, not a formula). Text longer than a cell can
+    hold is refused (openpyxl would cut it silently); the reader's E-CELL-004 names the
+    workbook cell, this names the 附表 cell when several texts were joined."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        from .build import BuildError
+        raise BuildError(f"附表工作簿“{c.parent.title}”!{c.coordinate} 的文字有 {len(value):,} 个"
+                         f"字符，超过 Excel 单元格 {MAX_TEXT:,} 个字符的上限；请精简相应的文字")
     c.value = value
     if c.data_type == "f":
         c.data_type = "s"

@@ -38,6 +38,7 @@ CN_NUMERALS = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟一二三四�
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # 元; 15 significant digits, exact in an Excel number
 MAX_INT = 999_999_999
+MAX_TEXT = 32_767   # characters in one Excel cell; the 附表 workbook could hold no more
 TEXT_KINDS = (Kind.TEXT, Kind.LONGTEXT)
 ERROR_VALUES = ("#N/A", "#VALUE", "#REF", "#DIV", "#NAME", "#NUM", "#NULL")
 
@@ -343,6 +344,8 @@ def to_year(value) -> int:
 
 
 def to_text(value) -> str:
+    if type(value) is str and len(value) > MAX_TEXT:
+        _too_long(value)
     if type(value) is str and "\n" not in value and "\r" not in value:
         return value.strip()
     if isinstance(value, float):
@@ -351,6 +354,15 @@ def to_text(value) -> str:
         value = value.date().isoformat()
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+def _too_long(text: str) -> None:
+    """Text no Excel cell can hold: said here, where its cell is known, instead of being cut
+    silently when the 附表 workbook is written (openpyxl truncates at 32,767)."""
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise CellError("E-CELL-004", f"文字有 {len(text):,} 个字符（“{text[:20]}……”），超过 Excel "
+                        f"单元格 {MAX_TEXT:,} 个字符的上限")
 
 
 def _plain_number(value) -> bool:
