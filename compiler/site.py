@@ -143,6 +143,12 @@ def check_shards(parts: list[Part]) -> None:
         if s["index"] in group:
             raise SiteError(f"分片 {s['index']}/{s['count']} 给了两次：{group[s['index']].folder} 与 {p.folder}")
         group[s["index"]] = p
+    counts = [count for count, _ in groups]
+    for count in sorted(set(c for c in counts if counts.count(c) > 1)):
+        sets = [g for (c, _), g in sorted(groups.items()) if c == count]
+        names = "；".join("、".join(f"{k}/{count}（{g[k].folder}）" for k in sorted(g)) for g in sets)
+        raise SiteError(f"这些分片来自不同的一批工作簿（各分片看到的文件名不同，"
+                        f"例如两次生成之间增删了工作簿）：{names}；请用同一批工作簿重新生成全部分片")
     for (count, _), group in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
         missing = [k for k in range(1, count + 1) if k not in group]
         if missing:

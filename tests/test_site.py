@@ -135,6 +135,11 @@ def test_same_inputs_same_bytes(shards, site):
     r = run_cli("site", shards / "out3", shards / "out1", shards / "out2", "-o", again)
     assert r.returncode == 0, r.stderr
     assert files_of(again) == files_of(site)
+    # again onto an existing site: replaced whole, nothing left beside it
+    r = run_cli("site", shards / "out1", shards / "out2", shards / "out3", "-o", again)
+    assert r.returncode == 0, r.stderr
+    assert files_of(again) == files_of(site)
+    assert not [p.name for p in shards.iterdir() if p.name.startswith(".gongkai-")]
 
 
 def test_a_seventh_workbook_moves_no_other(shards, tmp_path):
@@ -177,6 +182,17 @@ def test_a_missing_or_repeated_part(shards, tmp_path):
     r = run_cli("site", shards / "out1", shards / "out2", shards / "out3", tmp_path / "out1-again",
                 "-o", tmp_path / "site")
     assert r.returncode == 1 and "分片 1/3 给了两次" in r.stderr
+    # a part built from another set of workbooks (one added between the jobs)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copyfile(shards / "in" / "dept-0.xlsx", other / "dept-0.xlsx")
+    write_small(other / "dept-9.xlsx", department("测试市第10局"))
+    k = shard_of("dept-0.xlsx", 3)
+    r = run_cli("build", other, "-o", tmp_path / "other-out", "--shard", f"{k}/3", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    outs = [tmp_path / "other-out" if j == k else shards / f"out{j}" for j in (1, 2, 3)]
+    r = run_cli("site", *outs, "-o", tmp_path / "site")
+    assert r.returncode == 1 and "这些分片来自不同的一批工作簿" in r.stderr, r.stderr
     assert not (tmp_path / "site").exists()
 
 
