@@ -2,6 +2,8 @@
 (Blank, non-numeric, negative and over-precise amounts are reader errors: E-AMOUNT-001…004.)"""
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ..diagnostics import W, rule
 from .context import Context, yuan
 
@@ -13,6 +15,7 @@ rule("W-AMOUNT-006", W, "金额", "支出明细有完全相同的两行",
 
 LINE_FIELDS = ("unit", "func", "econ", "gov_econ", "kind", "project", "source", "amount",
                "func_name", "econ_name")
+_line_key = attrgetter(*LINE_FIELDS)
 
 
 def check(ctx: Context) -> None:
@@ -20,7 +23,7 @@ def check(ctx: Context) -> None:
     for line in ctx.budget.lines:
         if line.amount == 0:
             ctx.add("W-AMOUNT-005", "金额为 0 元", line, "amount")
-        key = tuple(getattr(line, f) for f in LINE_FIELDS)
+        key = _line_key(line)
         first = seen.get(key)
         if first is None:
             seen[key] = line

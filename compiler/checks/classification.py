@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import vocab
 from ..catalogs import unit_class
 from ..diagnostics import E, W, rule
-from .context import Context
+from .context import Context, Recorder
 
 rule("W-CLASS-001", W, "分类", "基本支出使用了不属于基本支出的经济分类",
      "基本支出只含人员经费（301、303）和公用经费（302、310，以及 309、399）；"
@@ -26,38 +26,53 @@ PERSONNEL_CLASSES = vocab.PERSONNEL
 
 
 def check(ctx: Context) -> None:
-    cat = ctx.catalog
+    # A line's diagnostics here depend on its codes, kind and unit only: worked out once per
+    # distinct combination (a Recorder) and said again of every line that has it.
+    seen: dict[tuple, list] = {}
     for line in ctx.budget.lines:
-        cls = line.econ[:3]
-        if line.is_basic and cls not in BASIC_CLASSES:
-            name = cat.econ_name(cls) if cat else None
-            ctx.add("W-CLASS-001", f"基本支出行的经济分类 {line.econ} 属于 {cls}"
-                    f"{'（' + name + '）' if name else ''}，不属于基本支出", line, "econ")
-        elif line.kind == vocab.PROJECT and cls in PERSONNEL_CLASSES:
-            name = cat.econ_name(cls) if cat else None
-            ctx.add("W-CLASS-002", f"项目支出行的经济分类 {line.econ} 属于 {cls}"
-                    f"{'（' + name + '）' if name else ''}，是人员经费", line, "econ")
-        unit = ctx.units.get(line.unit)
-        if cat is not None and unit is not None:
-            _reserved(ctx, cat, line, unit)
-        if cat is None or len(line.econ) != 5:
-            continue
-        if unit is None:
-            continue  # E-REF-001
-        official = cat.gov_for(line.econ, unit.kind)
-        if line.gov_econ:
-            if official is not None and line.gov_econ != official:
-                ctx.add("E-CLASS-003", f"政府经济分类 {line.gov_econ}"
-                        f"{'（' + (cat.gov_name(line.gov_econ) or '') + '）' if cat.gov_name(line.gov_econ) else ''}"
-                        f"与对照表不符：{unit.kind}的部门经济分类 {line.econ} 对应 {official}"
-                        f"（{cat.gov_name(official) or ''}）", line, "gov_econ",
-                        expected=official, actual=line.gov_econ)
-        elif official is None:
-            ctx.add("W-CLASS-004", f"部门经济分类 {line.econ} 不在对照表中，无法按{unit.kind}自动对应政府经济分类",
-                    line, "gov_econ")
+        key = (line.kind, line.econ, line.func, line.gov_econ, line.unit)
+        said = seen.get(key)
+        if said is None:
+            recorder = Recorder(ctx)
+            _line(recorder, line)
+            said = seen[key] = recorder.said
+        if said:
+            ctx.replay(said, line)
 
 
-def _reserved(ctx: Context, cat, line, unit) -> None:
+def _line(ctx: Recorder, line) -> None:
+    """The rules of one line; everything they say comes from the fields of the memo key."""
+    cat = ctx.catalog
+    cls = line.econ[:3]
+    if line.is_basic and cls not in BASIC_CLASSES:
+        name = cat.econ_name(cls) if cat else None
+        ctx.add("W-CLASS-001", f"基本支出行的经济分类 {line.econ} 属于 {cls}"
+                f"{'（' + name + '）' if name else ''}，不属于基本支出", line, "econ")
+    elif line.kind == vocab.PROJECT and cls in PERSONNEL_CLASSES:
+        name = cat.econ_name(cls) if cat else None
+        ctx.add("W-CLASS-002", f"项目支出行的经济分类 {line.econ} 属于 {cls}"
+                f"{'（' + name + '）' if name else ''}，是人员经费", line, "econ")
+    unit = ctx.units.get(line.unit)
+    if cat is not None and unit is not None:
+        _reserved(ctx, cat, line, unit)
+    if cat is None or len(line.econ) != 5:
+        return
+    if unit is None:
+        return  # E-REF-001
+    official = cat.gov_for(line.econ, unit.kind)
+    if line.gov_econ:
+        if official is not None and line.gov_econ != official:
+            ctx.add("E-CLASS-003", f"政府经济分类 {line.gov_econ}"
+                    f"{'（' + (cat.gov_name(line.gov_econ) or '') + '）' if cat.gov_name(line.gov_econ) else ''}"
+                    f"与对照表不符：{unit.kind}的部门经济分类 {line.econ} 对应 {official}"
+                    f"（{cat.gov_name(official) or ''}）", line, "gov_econ",
+                    expected=official, actual=line.gov_econ)
+    elif official is None:
+        ctx.add("W-CLASS-004", f"部门经济分类 {line.econ} 不在对照表中，无法按{unit.kind}自动对应政府经济分类",
+                line, "gov_econ")
+
+
+def _reserved(ctx: Recorder, cat, line, unit) -> None:
     only = cat.reserved_for(line.func)
     try:
         cls = unit_class(unit.kind)

@@ -13,9 +13,10 @@ and one code entered with two different names."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..diagnostics import E, W, rule
-from .context import Context
+from .context import Context, Recorder
 
 rule("E-CODE-002", E, "编码", "功能科目编码不是 7 位",
      "请填写 7 位项级功能科目编码，如 2011301（类 201、款 20113 是它的前 3、5 位）")
@@ -40,6 +41,7 @@ TABLE_LABEL = {"功能分类": "功能科目", "部门经济分类": "部门经�
 NAME_LABEL = {"功能分类": "功能科目名称", "部门经济分类": "部门经济分类名称"}
 
 
+@lru_cache(maxsize=8192)  # names repeat on every line of a code
 def norm_name(name: str) -> str:
     s = re.sub(r"\s+", "", name or "")
     return s.replace("(", "（").replace(")", "）").replace("、", "").replace(",", "").replace("，", "")
@@ -93,6 +95,26 @@ def _check_name(ctx: Context, rec, fld: str, label: str, code: str, given: str |
             expected=official, actual=given)
 
 
+class _Codes:
+    """check_code once per distinct (field, code, name): its diagnostics depend on nothing
+    else; each record with them gets the same diagnostics, at its own cell."""
+
+    def __init__(self, ctx: Context):
+        self.ctx, self.seen = ctx, {}
+
+    def check(self, rec, fld: str, table: str, code: str, name: str | None = None,
+              name_fld: str | None = None) -> bool:
+        key = (fld, table, code, name, name_fld)
+        hit = self.seen.get(key)
+        if hit is None:
+            recorder = Recorder(self.ctx)
+            hit = self.seen[key] = (check_code(recorder, rec, fld, table, code, name, name_fld),
+                                    recorder.said)
+        if hit[1]:
+            self.ctx.replay(hit[1], rec)
+        return hit[0]
+
+
 class _Names:
     """The first name entered for each code the catalogue lacks; a different name later is
     E-CODE-008 (the tables can print only one)."""
@@ -115,11 +137,12 @@ class _Names:
 def check(ctx: Context) -> None:
     cat = ctx.catalog
     func_names, econ_names = _Names(ctx, "功能分类"), _Names(ctx, "部门经济分类")
+    code_ok = _Codes(ctx).check
     for line in ctx.budget.lines:
         if len(line.func) != 7:
             ctx.add("E-CODE-002", f"功能科目编码“{line.func}”是 {len(line.func)} 位，应为 7 位", line, "func",
                     expected="7 位", actual=f"{len(line.func)} 位")
-        elif check_code(ctx, line, "func", "功能分类", line.func, line.func_name, "func_name"):
+        elif code_ok(line, "func", "功能分类", line.func, line.func_name, "func_name"):
             _check_name(ctx, line, "func_name", "功能科目名称", line.func, line.func_name,
                         cat.func_name(line.func))
         else:
@@ -127,7 +150,7 @@ def check(ctx: Context) -> None:
         if len(line.econ) != 5:
             ctx.add("E-CODE-003", f"部门经济分类编码“{line.econ}”是 {len(line.econ)} 位，应为 5 位", line,
                     "econ", expected="5 位", actual=f"{len(line.econ)} 位")
-        elif check_code(ctx, line, "econ", "部门经济分类", line.econ, line.econ_name, "econ_name"):
+        elif code_ok(line, "econ", "部门经济分类", line.econ, line.econ_name, "econ_name"):
             _check_name(ctx, line, "econ_name", "部门经济分类名称", line.econ, line.econ_name,
                         cat.econ_name(line.econ))
         else:
@@ -137,7 +160,7 @@ def check(ctx: Context) -> None:
                 ctx.add("E-CODE-003", f"政府经济分类编码“{line.gov_econ}”是 {len(line.gov_econ)} 位，应为 5 位",
                         line, "gov_econ", expected="5 位", actual=f"{len(line.gov_econ)} 位")
             else:
-                check_code(ctx, line, "gov_econ", "政府经济分类", line.gov_econ)
+                code_ok(line, "gov_econ", "政府经济分类", line.gov_econ)
     from_lines = {code: name for code, (name, _) in func_names.first.items()}
     for row in ctx.budget.procurement:
         if len(row.func) != 7:
@@ -145,7 +168,7 @@ def check(ctx: Context) -> None:
                     expected="7 位", actual=f"{len(row.func)} 位")
             continue
         own = row.func_name
-        if check_code(ctx, row, "func", "功能分类", row.func, own or from_lines.get(row.func), "func_name"):
+        if code_ok(row, "func", "功能分类", row.func, own or from_lines.get(row.func), "func_name"):
             _check_name(ctx, row, "func_name", "功能科目名称", row.func, own, cat.func_name(row.func))
         else:
             func_names.see(row, "func_name", row.func, own)

@@ -67,6 +67,11 @@ class Context:
         return self.report.add(code, message, sheet, cell, expected=expected, actual=actual,
                                hint=hint, extra=extra)
 
+    def replay(self, said: list, rec: Located) -> None:
+        """Say of *rec* what a Recorder heard (see Recorder)."""
+        for code, message, fld, kw in said:
+            self.add(code, message, rec, fld, **kw)
+
     # ---------------------------------------------------------------- completeness
     def incomplete(self, sheet: str) -> bool:
         """True when the reader left out a record of *sheet* (its error is reported already).
@@ -115,3 +120,18 @@ class Context:
     @property
     def year(self) -> int:
         return self.budget.info.year
+
+
+class Recorder:
+    """Stands in for the Context while a rule looks at one record whose diagnostics depend only
+    on a few of its values (its codes, its unit): what the rule says is kept, and
+    Context.replay says it again of every record with the same values. A rule run this way
+    must take everything its messages say from those values (the key of its memo), never
+    the record's row; 100,000 lines have a few hundred distinct keys."""
+
+    def __init__(self, ctx: Context):
+        self.catalog, self.units = ctx.catalog, ctx.units
+        self.said: list[tuple] = []
+
+    def add(self, code: str, message: str, rec=None, fld: str | None = None, **kw) -> None:
+        self.said.append((code, message, fld, kw))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from ..derive.figures import lumps
 from ..diagnostics import E, W, rule
 from .context import Context, yuan
 
@@ -37,7 +38,7 @@ def check(ctx: Context) -> None:
     if ctx.incomplete("支出明细"):
         return
     spent: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for line in b.lines:
+    for line in lumps(b):  # the lines' sums by unit, codes, …: the same sums
         spent[line.unit, line.func] += line.amount
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for row in b.procurement:
@@ -58,7 +59,7 @@ def _items(ctx: Context) -> None:
     b, cat = ctx.budget, ctx.catalog
     econ_of = {}
     if cat is not None:
-        for line in b.lines:
+        for line in lumps(b):  # every econ code, in the order of the lines
             name = cat.econ_name(line.econ)
             if name:
                 econ_of.setdefault(norm_name(name), line.econ)
@@ -74,7 +75,7 @@ def _items(ctx: Context) -> None:
             have, what = ctx.project_amount(key[1]), f"项目“{key[1]}”的本年度金额"
         else:
             _, unit, econ = key
-            have = sum((ln.amount for ln in b.lines if ln.unit == unit and ln.econ == econ), Decimal(0))
+            have = sum((ln.amount for ln in lumps(b) if ln.unit == unit and ln.econ == econ), Decimal(0))
             what = f"单位 {unit} 在经济分类 {econ}（{cat.econ_name(econ)}）上的支出"
         if bought > have:
             where = "、".join(str(r.row) for r in rows)
