@@ -48,7 +48,10 @@ def check(src: Path, tmp_path: Path, fn=None, *, on_disk: bool = False, **kw) ->
         _LOADED[src] = openpyxl.load_workbook(src)
     wb = copy.deepcopy(_LOADED[src])
     fn(wb)
-    with mock.patch("compiler.workbook.read.open_workbook", lambda path, report: OpenpyxlBook(wb)):
+    # the pipeline reads the file's bytes first (read_source), then opens them: neither exists here
+    with mock.patch("compiler.workbook.read.read_source", lambda path, report: b""), \
+            mock.patch("compiler.workbook.read.open_workbook",
+                       lambda path, report, data=None: OpenpyxlBook(wb)):
         return check_workbook(tmp_path / "mutated.xlsx", **kw)
 
 
