@@ -15,6 +15,11 @@ indicators and 名词解释, so `gongkai check` has no errors) with its units, p
 Deterministic: the same Spec gives the same workbook (random.Random(seed)).
 
     .venv/bin/python benchmarks/corpus.py OUT_DIR [--only NAME ...]     # write the workbooks
+    .venv/bin/python benchmarks/corpus.py OUT_DIR --build [--only ...]   # and build each PDF
+
+--build checks and prints every department in this process, phase by phase (HTML, WeasyPrint
+layout, the layout verification, writing the PDF), and reports pages, overflows and the share
+of the verification in the time of the PDF (docs/performance.md).
 """
 from __future__ import annotations
 
@@ -153,7 +158,12 @@ def corpus_data(s: Spec) -> dict:
     data["支出明细"] = lines
 
     # every 上年数 with a reason: the amounts change by whole orders of magnitude
-    data["上年数"] = [{**r, "增减原因": r.get("增减原因") or "预算安排调整。"} for r in src["上年数"]]
+    # (收支预算总计 and 国有资本经营预算 too: the standard profile compares all nine)
+    prior = list(src["上年数"])
+    have = {r["指标"] for r in prior}
+    prior += [{"指标": k, "上年预算数": v, "增减原因": ""}
+              for k, v in (("收支预算总计", "115599673"), ("国有资本经营预算", "0")) if k not in have]
+    data["上年数"] = [{**r, "增减原因": r.get("增减原因") or "预算安排调整。"} for r in prior]
     data["政府采购"] = ([{**r, "单位编码": units[0]["单位编码"]} for r in src["政府采购"]]
                     if s.procurement else [])
     return data
@@ -166,15 +176,55 @@ def write_department(s: Spec, path: Path) -> Path:
     return path
 
 
+def build_pdf(path: Path, out: Path) -> dict:
+    """Check *path* and print it to out/<stem>.pdf as gongkai build does, timing each phase
+    (process CPU seconds); the overflows found by the layout verification are counted (and the
+    PDF written anyway, so a failure can be looked at)."""
+    import time
+
+    from compiler.config import load_config
+    from compiler.pipeline import Options, check, render_job
+    from compiler.render.layoutcheck import overflows
+    from compiler.render.uasheet import html_class
+
+    clock = time.process_time
+    t0 = clock()
+    result = check(path, Options())
+    if result.exit_status != 0:
+        return {"name": path.stem, "error": f"check exit {result.exit_status}"}
+    job = render_job(result, Options())
+    html = job.html
+    t1 = clock()
+    config = load_config()
+    document = html_class(html, config.template_dirs)(string=html, base_url=str(config.template_dirs[-1]) + "/")
+    rendered = document.render(uncompressed_pdf=False)
+    t2 = clock()
+    found = overflows(rendered)
+    t3 = clock()
+    pdf = rendered.write_pdf(uncompressed_pdf=False)
+    t4 = clock()
+    (out / f"{path.stem}.pdf").write_bytes(pdf)
+    return {"name": path.stem, "pages": len(rendered.pages), "overflows": len(found),
+            "check_html_s": round(t1 - t0, 2), "layout_s": round(t2 - t1, 2),
+            "verify_s": round(t3 - t2, 3), "write_s": round(t4 - t3, 2),
+            "verify_share": f"{100 * (t3 - t2) / (t4 - t1):.2f}%"}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("out", type=Path)
     p.add_argument("--only", nargs="*", help="names of corpus departments (default: all)")
+    p.add_argument("--build", action="store_true", help="also build each to PDF, timed")
+    p.add_argument("--workbook", type=Path, help="time this workbook instead (e.g. the example)")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.workbook:
+        print(build_pdf(args.workbook, args.out))
+        return
     for s in CORPUS:
         if not args.only or s.name in args.only:
-            print(write_department(s, args.out / f"{s.name}.xlsx"))
+            path = write_department(s, args.out / f"{s.name}.xlsx")
+            print(build_pdf(path, args.out) if args.build else path, flush=True)
 
 
 if __name__ == "__main__":
