@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,13 +17,57 @@ EXAMPLE = example_workbook()
 class ChineseParser(argparse.ArgumentParser):
     def error(self, message: str):  # exit 2 like argparse, but say it in Chinese first
         self.print_usage(sys.stderr)
+        message = re.sub(r"^argument (\S+): ", r"\1：", message)
         self.exit(2, f"gongkai: 参数错误：{message}\n")
+
+
+def format_list(text: str) -> str:
+    """--format of build: one or more back ends, comma separated, any case ("HTML,pdf" ->
+    "html,pdf"). Empty, or a name no back end has, is an argument error (exit 2)."""
+    from .render.build import BACKENDS
+    names = [f.strip().lower() for f in text.split(",") if f.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"不能为空（可选：{'、'.join(BACKENDS)}）")
+    unknown = [n for n in names if n not in BACKENDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(BACKENDS)}）")
+    return ",".join(dict.fromkeys(names))
+
+
+def _encodable(text: str, stream=None) -> bool:
+    """Whether *stream* (stdout) can show *text* as it is (a GBK console cannot show ✓ or
+    U+200B)."""
+    try:
+        text.encode((stream or sys.stdout).encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _mark(ok: bool) -> str:
+    """✓/✗, or √/× where the console lacks them (GBK has √ and ×)."""
+    mark = "✓" if ok else "✗"
+    return mark if _encodable(mark) else ("√" if ok else "×")
+
+
+def _tolerant_streams() -> None:
+    """A console whose encoding lacks a character shows it as an escape (\u200b: an invisible
+    character worth seeing) instead of the command failing with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text stream we can reconfigure
+            pass
 
 
 def _print_report(checked, fmt: str, path: Path) -> None:
     from .report import format_github, format_human, format_json
     if fmt == "json":
-        print(format_json(checked.report))
+        text = format_json(checked.report)
+        if not _encodable(text):  # JSON's own escapes, so the document stays valid JSON
+            import json
+            text = json.dumps(json.loads(text), ensure_ascii=True, indent=2)
+        print(text)
     elif fmt == "github":
         text = format_github(checked.report, str(path))
         if text:
@@ -149,10 +194,10 @@ def cmd_doctor(args) -> int:
         families = found[role]
         if families:
             for fam, files in families.items():
-                print(f"✓ {label}：{fam}（{', '.join(str(f) for f in files[:2])}）")
+                print(f"{_mark(True)} {label}：{fam}（{', '.join(str(f) for f in files[:2])}）")
         else:
             ok = False
-            print(f"✗ 未找到{label}：需要 {' / '.join(getattr(fonts, role.upper()))} 之一。"
+            print(f"{_mark(False)} 未找到{label}：需要 {' / '.join(getattr(fonts, role.upper()))} 之一。"
                   "Debian/Ubuntu：apt-get install fonts-noto-cjk")
     if args.file:
         from .pipeline import check, render_job
@@ -168,11 +213,11 @@ def cmd_doctor(args) -> int:
             from .render.pdf import _locate
             where = _locate(checked.budget, missing)
             ok = False
-            print(f"✗ {path.name}：字体缺少 {len(missing)} 个字符：")
+            print(f"{_mark(False)} {path.name}：字体缺少 {len(missing)} 个字符：")
             for ch in missing:
                 print(f"    “{ch}” U+{ord(ch):04X}  {where.get(ch, '正文')}")
         else:
-            print(f"✓ {path.name}：文档中的 {len(set(text))} 个不同字符全部有字形")
+            print(f"{_mark(True)} {path.name}：文档中的 {len(set(text))} 个不同字符全部有字形")
     return 0 if ok else 1
 
 
@@ -194,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="检查工作簿，列出全部问题")
     c.add_argument("file", help="工作簿 .xlsx")
-    c.add_argument("--format", choices=("human", "json", "github"), default="human")
+    c.add_argument("--format", choices=("human", "json", "github"), default="human", type=str.lower)
     c.add_argument("--strict", action="store_true", help="有警告也以状态 1 退出")
     c.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
     c.add_argument("--templates", metavar="DIR", help="按该模板文件夹检查说明文字的键和阈值（同 build）")
@@ -208,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("file", nargs="*", help="工作簿 .xlsx；不填则生成自带示例；"
                    "给出文件夹或多个工作簿时批量生成，每个部门在 OUT/<文件名>/ 中")
     b.add_argument("-o", "--out", default="out", help="输出文件夹（默认 out）")
-    b.add_argument("--format", default="html,json", help="html,json,pdf,xlsx,data 中的一个或多个，逗号分隔（xlsx：附表工作簿；data：CSV 开放数据包）")
+    b.add_argument("--format", default="html,json", type=format_list, help="html,json,pdf,xlsx,data 中的一个或多个，逗号分隔（xlsx：附表工作簿；data：CSV 开放数据包）")
     b.add_argument("--templates", metavar="DIR", help="覆盖公开格式中模板的文件夹")
     b.add_argument("--profile", metavar="NAME|DIR",
                    help="公开格式（名称或文件夹）；不填按工作簿基本信息的“公开格式”，再不填为默认格式")
@@ -243,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     df = sub.add_parser("diff", help="比较两个工作簿：附表、文字和正文数字的变化（0 相同，1 不同，2 出错）")
     df.add_argument("a", help="原工作簿 .xlsx")
     df.add_argument("b", help="新工作簿 .xlsx（可为下一年度）")
-    df.add_argument("--format", choices=("text", "json", "html"), default="text")
+    df.add_argument("--format", choices=("text", "json", "html"), default="text", type=str.lower)
     df.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是标准输出")
     df.add_argument("--catalog", metavar="DIR", help="使用另一年度的科目目录（CSV 文件夹）")
     df.add_argument("--profile", metavar="NAME|DIR",
@@ -268,11 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from .files import OutputError, describe
+    _tolerant_streams()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `gongkai check … | head`: the reader left; say nothing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not fail again
+        return 141
     except OutputError as exc:  # the environment, not gongkai: exit 2 with the path
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2

@@ -344,6 +344,45 @@ def test_host_header_checked(client):
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
+def test_host_check_knows_ipv6_and_ports(client):
+    """`serve --host ::1` answered 400 to its own URL (werkzeug's TRUSTED_HOSTS cuts "::1" at
+    its first colon); the local names are matched without port and brackets."""
+    for host in ("[::1]:8765", "[::1]", "localhost:8765", "LOCALHOST", "127.0.0.1"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    for host in ("[::2]:8765", "localhost.evil.example", "127.0.0.1.evil.example:80", "[::1", ""):
+        assert client.get("/", headers={"Host": host}).status_code == 400, host
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback here")
+def test_serve_on_ipv6_loopback_answers_its_own_url(tmp_path):
+    import urllib.request
+    with socket.socket(socket.AF_INET6) as s:
+        s.bind(("::1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "compiler", "serve", "--host", "::1",
+                             "--port", str(port)], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline()
+        url = f"http://[::1]:{port}/"
+        assert url in line, line
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and "gongkai" in r.read().decode("utf-8")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=20)
+
+
 def test_posts_from_other_sites_refused(client, store):
     r = client.post("/check", data={"workbook": (io.BytesIO(EXAMPLE_BYTES), "x.xlsx")},
                     content_type="multipart/form-data", headers={"Origin": "http://evil.example"})

@@ -35,6 +35,16 @@ PREVIEW_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox")
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
+
+def host_name(host: str) -> str:
+    """The name in a Host header, without the port and IPv6 brackets: "[::1]:8765" -> "::1",
+    "localhost:8765" -> "localhost". (Werkzeug's TRUSTED_HOSTS cuts "::1" at its first colon,
+    so `serve --host ::1` answered 400 to its own URL.)"""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else ""
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS = {  # kind -> (suffix of the download name, MIME type)
     "pdf": (".pdf", "application/pdf"),
@@ -81,8 +91,7 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
     store = JobStore() if store is None else store
     # a request may carry two workbooks (比较); each file is held to limits.upload on its own
     app.config["MAX_CONTENT_LENGTH"] = 2 * limits.upload + 256 * 1024
-    if local_only:
-        app.config["TRUSTED_HOSTS"] = LOCAL_HOSTS
+    local_names = {host_name(h) for h in LOCAL_HOSTS}
     app.extensions["gongkai"] = store
     app.jinja_env.globals.update(limit_text=size_text(limits.upload), limit_bytes=limits.upload,
                                  ttl_minutes=int(store.ttl // 60) or 1)
@@ -133,6 +142,13 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
         return render_template(template, error=exc.message, **kw), exc.status
 
     # ------------------------------------------------------------------ headers, errors
+    @app.before_request
+    def local_host_only():
+        """Bound to this machine, answer only to its own names (a page on another site
+        cannot reach this server by DNS rebinding)."""
+        if local_only and host_name(request.headers.get("Host", "")) not in local_names:
+            raise SecurityError()
+
     @app.before_request
     def same_origin_posts():
         """A form on another web site must not be able to post workbooks here."""
