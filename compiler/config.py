@@ -15,6 +15,7 @@ from .resources import templates_root
 
 DEFAULT_TEMPLATES = templates_root()   # the folder of the profiles (and of diff.html.j2)
 CONFIG_FILE = DOCUMENT_FILE
+FIGURES_FILE = "figures.toml"   # the figure names texts may write (「三公经费」): derive/names.py
 
 
 class ConfigError(Exception):
@@ -85,10 +86,14 @@ def load_config(override: Path | None = None, profile: str | Path | None = None)
     for folder in reversed(prof.folders):
         if (folder / CONFIG_FILE).exists():
             data = _merge(data, _read(folder / CONFIG_FILE))
+        if (folder / FIGURES_FILE).exists():  # the names texts may use (derive/names.py)
+            data = _merge(data, {"figures": _read(folder / FIGURES_FILE)})
     dirs = list(prof.folders)
     if override is not None:
         if (override / CONFIG_FILE).exists():
             data = _merge(data, _read(override / CONFIG_FILE))
+        if (override / FIGURES_FILE).exists():
+            data = _merge(data, {"figures": _read(override / FIGURES_FILE)})
         dirs.insert(0, override)
     return Config(data, tuple(dirs), prof, compile_tables(prof, data))
 

@@ -1,5 +1,5 @@
-"""Generate docs/workbook.md (from the schema), docs/rules.md (from the rule registry) and the
-vocabulary part of docs/profiles.md (from derive/). `python -m compiler.docs` rewrites them; a
+"""Generate docs/workbook.md (from the schema), docs/rules.md (from the rule registry), the
+vocabulary part of docs/profiles.md (from derive/) and docs/figure-names.md (from figures.toml). `python -m compiler.docs` rewrites them; a
 test fails when the committed files are stale."""
 from __future__ import annotations
 
@@ -46,6 +46,37 @@ def rules_md() -> str:
     for fam, rules in families.items():
         out += [f"## {fam}", "", "| 代码 | 级别 | 规则 | 提示 |", "|---|---|---|---|"]
         out += [f"| {r.code} | {r.severity.label} | {r.title} | {r.hint} |" for r in rules]
+        out.append("")
+    return "\n".join(out)
+
+
+SCOPES = (("department", "部门的数字（在单位预算公开中为该单位的）", "任何文字"),
+          ("上年", "上年数（上年数表）", "任何文字"),
+          ("unit", "项目所属单位的数字", "项目和其绩效指标的文字"),
+          ("project", "项目的金额", "项目和其绩效指标的文字"))
+KIND_SHOWN = {"money": "万元，两位小数（如 48.00 万元）", "count": "整数和单位（如 165 人）",
+              "year": "年份（如 2021）", "change": "增加/减少……万元，或持平"}
+
+
+def figure_names_md() -> str:
+    """docs/figure-names.md: the names texts may write in 「」, from the standard profile's
+    figures.toml (derive/names.py)."""
+    from .config import load_config
+    figures = load_config(profile="standard").data.get("figures", {})
+    out = ["# 文字中的数字名称（由 templates/standard/figures.toml 生成，请勿手改）", "",
+           "任何文字单元格（说明文字、项目的各段文字、整体绩效目标和任务、增减原因、名词解释）都可以不写数字，"
+           "而在「」中写数字的名称，例如：“三公”经费预算「三公经费」，公务接待费比上年「公务接待费增减」。生成公开文件时"
+           "填入该数字（按文件的单位：万元，两位小数，与说明中的数字一致）；`gongkai rollover` 按原样结转文字，"
+           "所以下一年的文件写的是下一年的数字。「」用全角直角引号，中文输入法可直接输入，Excel、WPS 中无需转义。",
+           "", "名称写错（E-TEXT-012，提示最接近的名称）、写在没有该数字的地方（E-TEXT-013）时检查报错；"
+           "「」中不像名称的内容（W-TEXT-014）按原文印出。", ""]
+    for scope, title, where in SCOPES:
+        rows = [(n, e) for n, e in figures.items() if e.get("scope", "department") == scope]
+        if not rows:
+            continue
+        out += [f"## {title}", "", f"可写在：{where}。", "", "| 名称 | 也可写作 | 数字 | 印出为 |", "|---|---|---|---|"]
+        out += [f"| 「{n}」 | {'、'.join(f'「{a}」' for a in e.get('aliases', []))} | {e.get('says', '')} "
+                f"| {KIND_SHOWN[e.get('kind', 'money')]} |" for n, e in rows]
         out.append("")
     return "\n".join(out)
 
@@ -108,7 +139,7 @@ def generated() -> dict[Path, str]:
     profiles = DOCS / "profiles.md"
     current = profiles.read_text(encoding="utf-8") if profiles.exists() else ""
     return {DOCS / "workbook.md": workbook_md(), DOCS / "rules.md": rules_md(),
-            profiles: profiles_md(current)}
+            profiles: profiles_md(current), DOCS / "figure-names.md": figure_names_md()}
 
 
 if __name__ == "__main__":

@@ -23,12 +23,12 @@ rule("E-PRF-002", E, "模板", "没有这个公开格式（profile）",
      "请填写 gongkai profiles 列出的名称之一（如 zhengzhou-2020、standard），或不填使用默认格式",
      fatal=True)
 
-from . import (amounts, classification, codes, completeness, prior, procurement,  # noqa: E402
-               projects, reconcile, references, slots, staff, tasks, texts)
+from . import (amounts, classification, codes, completeness, names, prior,  # noqa: E402
+               procurement, projects, reconcile, references, slots, staff, tasks, texts)
 
 FAMILIES: list = [completeness.check, codes.check, references.check, classification.check, amounts.check,
                   projects.check, procurement.check, prior.check, staff.check, tasks.check, texts.check,
-                  reconcile.check, slots.check]
+                  reconcile.check, names.check, slots.check]
 
 
 def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None,

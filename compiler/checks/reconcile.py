@@ -20,6 +20,7 @@ from ..workbook.schema import SHEET_BY_NAME
 from .context import Context, yuan
 from .figures_in_scope import Figure, Scopes, _clean
 from .quantities import SYMBOL, Quantity, parse
+from ..derive.names import mask
 from .texts import place_names
 
 rule("W-TEXT-003", W, "文字", "文字中的金额与它所说的项目或部门的金额都不相同",
@@ -142,7 +143,7 @@ class Reconciler:
         for rec, fld, header, text in cells:
             stated: set[Decimal] = set()
             unmatched: list[tuple] = []
-            for q in parse(text):
+            for q in parse(mask(text)):  # a name (「三公经费」) is no typed number
                 if q.kind == "money" and not q.foreign and self._is_budget(q) \
                         and not self.related(q, figures):
                     stated.add(q.value)

@@ -8,6 +8,7 @@ import re
 from ..diagnostics import W, money_str, rule
 from ..model import TABLE_MODELS
 from ..workbook.schema import SHEET_BY_NAME, Kind
+from ..derive.names import mask
 from .context import Context
 
 rule("W-TEXT-001", W, "文字", "文字中有占位符或未完成的内容",
@@ -186,6 +187,7 @@ def check(ctx: Context) -> None:
     allowed = {ctx.year, ctx.year - 1}
     level = dept_level(b.info.dept_name)
     for rec, fld, header, text in free_text_cells(b):
+        text = mask(text)  # names (「上年公务接待费」) are checked by names.py, not read as words here
         if (rec.sheet, fld) != ("上年数", "reason"):  # E-PRIOR-003 speaks for those
             # a 请写 inside a bracketed instruction is W-TEXT-007's, not a second diagnostic
             bare = INSTRUCTION.sub("", text)

@@ -24,7 +24,11 @@ class Views:
 
 def derive(budget: Budget, catalog, config: Config) -> Views:
     from .facts import derive_facts, main_projects_table
+    from .names import name_cells, resolve
     from .tables import derive_tables
+    if any(True for _ in name_cells(budget)):
+        # texts that name figures (「三公经费」) are printed with the figures filled in
+        budget = resolve(budget, derive_facts(budget, catalog, config, []), config, catalog)
     tables = derive_tables(budget, catalog, config)
     return Views(budget, tables, main_projects_table(budget, config),
                  derive_facts(budget, catalog, config, tables),

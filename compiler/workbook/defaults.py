@@ -1,4 +1,5 @@
-"""Default texts a blank workbook starts with (editable by the department)."""
+"""Default texts a blank workbook starts with (editable by the department). Where one states a
+figure it names it (「项目支出」, compiler/derive/names.py), so it stays true year after year."""
 
 # 第三部分 名词解释: the standard definitions used in municipal disclosures.
 GLOSSARY: tuple[tuple[str, str], ...] = (
@@ -12,7 +13,9 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 # 说明文字: keys the default templates use, with neutral starting texts.
 TEXTS: tuple[tuple[str, str], ...] = (
     ("专项转移支付情况", "本部门预算没有安排专项转移支付项目。"),
-    ("绩效目标说明", "本部门所有项目支出均纳入预算绩效目标编报范围，按要求公开绩效目标相关情况，参见附表。"),
+    # figures by name (「」, docs/figure-names.md): filled in by the build, next year's after rollover
+    ("绩效目标说明", "本部门「预算年度」年项目支出「项目支出」全部纳入预算绩效目标编报范围，"
+     "按要求公开绩效目标相关情况，参见附表。"),
     ("机关运行经费说明", "主要用于保障机关正常运转。"),
     ("人员经费说明", "主要包括：基本工资、津贴补贴、社会保障缴费、离退休费等。"),
     ("公用经费说明", "主要包括：办公费、印刷费、水电费、差旅费、委托业务费等。"),
