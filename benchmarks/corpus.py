@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "inputs"))
 
 from build_example import read_source  # noqa: E402
 
+from compiler.vocab import PROJECT_CATEGORIES  # noqa: E402
 from compiler.workbook.new import build_workbook, save_atomic  # noqa: E402
 
 CENT = Decimal("0.01")
@@ -57,7 +58,9 @@ class Spec:
     units: int = 1
     projects: int = 0
     scale: str = "cents"        # "cent": every line 0.01 元; "cents": 4–7 digits with 分;
-                                # "max": ten digits with 分, 合计 just under 9,999,999,999.99
+                                # "max": ten digits with 分, 合计 just under 9,999,999,999.99;
+                                # "even": the same 合计 in equal lines, so that most columns
+                                # of 表3 and 表5 hold ten digits
     fund_only: bool = False
     procurement: bool = True
     long_names: bool = False
@@ -71,10 +74,11 @@ CORPUS: tuple[Spec, ...] = (
     Spec("fund-only", units=1, projects=0, scale="cents", fund_only=True, procurement=False),
     Spec("forty-units-max", units=40, projects=0, scale="max", long_names=True, procurement=False),
     Spec("forty-units-100-projects", units=40, projects=100, scale="cents", long_names=True),
+    Spec("every-column-max", units=1, projects=8, scale="even", long_names=True, procurement=False),
     Spec("one-unit-100-projects-max", units=1, projects=100, scale="max", long_names=True,
          fund_only=True, procurement=False),
 )
-SMALL = ("one-unit-max", "fund-only")   # what the tests build to PDF
+SMALL = ("every-column-max", "fund-only")   # what the tests build to PDF
 
 
 def spec(name: str) -> Spec:
@@ -99,7 +103,7 @@ def _amounts(rng: random.Random, n: int, scale: str) -> list[Decimal]:
         return [Decimal(rng.randint(1000, 9_999_999)) + Decimal(rng.randint(1, 99)) / 100 for _ in range(n)]
     # "max": shares of a 合计 of 9,876,543,210.99 (ten digits), each line with 分
     total = Decimal("9876543210.99")
-    weights = [rng.randint(1, 1000) for _ in range(n)]
+    weights = [rng.randint(1, 1000) if scale == "max" else rng.randint(990, 1000) for _ in range(n)]
     whole = sum(weights)
     out = [(total * w / whole).quantize(CENT, "ROUND_DOWN") for w in weights]
     out[0] += total - sum(out)
@@ -120,7 +124,8 @@ def corpus_data(s: Spec) -> dict:
 
     proto_project = src["项目"][0]
     projects = [{**proto_project, "项目名称": _long("商务发展专项资金", k, s.long_names),
-                 "单位编码": units[k % len(units)]["单位编码"]} for k in range(s.projects)]
+                 "单位编码": units[k % len(units)]["单位编码"],
+                 "项目类别": PROJECT_CATEGORIES[k % len(PROJECT_CATEGORIES)]} for k in range(s.projects)]
     data["项目"] = projects
     first = proto_project["项目名称"]
     proto_indicators = [r for r in src["绩效指标"] if r["项目名称"] == first]

@@ -58,6 +58,14 @@ def test_a_table_too_wide_steps_its_font_down_to_the_floor():
     assert floor.font_pt == g.min_font_pt and not floor.fits
 
 
+def test_what_does_not_fit_at_the_floor_gets_a_larger_page():
+    a3 = table_fit(money_table(14), PRINT)          # 14 ten-digit amounts: A3 landscape
+    assert a3.page == "oversize" and a3.fits and a3.font_pt == PRINT["oversize_font_pt"]
+    turned = table_fit(money_table(7, landscape=False), PRINT)   # portrait, 7 amounts
+    assert turned.page == "landscape" and turned.fits
+    assert table_fit(money_table(60), PRINT).page is None        # nothing fits: its own page
+
+
 def test_print_geometry_agrees_with_style_css():
     """colwidths computes with document.toml [print]; WeasyPrint prints with style.css."""
     css = (ROOT / "templates" / "standard" / "style.css").read_text(encoding="utf-8")
@@ -65,6 +73,8 @@ def test_print_geometry_agrees_with_style_css():
     wide = re.search(r"@page wide \{[^}]*size: A4 landscape;\s*margin: ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm", css)
     assert 210 - float(page[2]) - float(page[4]) == PRINT["portrait_width_mm"]
     assert 297 - float(wide[2]) - float(wide[4]) == PRINT["landscape_width_mm"]
+    a3 = re.search(r"@page oversize \{[^}]*size: A3 landscape;\s*margin: ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm", css)
+    assert 420 - float(a3[2]) - float(a3[4]) == PRINT["oversize_width_mm"]
     assert f"table.budget {{ font-size: var(--print-font, {PRINT['portrait_font_pt']}pt); }}" in css
     assert f"section.landscape table.budget {{ font-size: var(--print-font, {PRINT['landscape_font_pt']}pt); }}" in css
     assert f"padding: {PRINT['cell_padding_px']}px {PRINT['cell_padding_px']}px;" in css
@@ -132,9 +142,11 @@ def test_corpus_department_builds_to_pdf_with_nothing_overflowing(corpus_dir, na
     r = run_cli("build", corpus_dir / f"{name}.xlsx", "-o", tmp_path, "--format", "pdf,html")
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr
     assert (tmp_path / f"{name}.pdf").stat().st_size > 0
-    if name == "one-unit-max":     # ten-digit amounts with 分 in the bold 合计 rows
+    if name == "every-column-max":     # ten-digit amounts with 分 in most columns
         html = (tmp_path / f"{name}.html").read_text(encoding="utf-8")
         assert "9,876,543,210.99" in html
+        assert re.search(r'id="table-3">.*?<table class="budget" style="--print-font: 7pt">', html, re.S)
+        assert 'class="table-section landscape oversize" id="table-5-2"' in html
 
 
 def test_an_amount_too_wide_fails_the_build_naming_table_row_and_column(corpus_dir, tmp_path):
@@ -145,11 +157,12 @@ def test_an_amount_too_wide_fails_the_build_naming_table_row_and_column(corpus_d
     (templates / "document.toml").write_text("[print]\nlandscape_width_mm = 2730\n"
                                              "portrait_width_mm = 1740\n", encoding="utf-8")
     out = tmp_path / "out"
-    r = run_cli("build", corpus_dir / "one-unit-max.xlsx", "-o", out, "--format", "pdf",
+    r = run_cli("build", corpus_dir / "every-column-max.xlsx", "-o", out, "--format", "pdf",
                 "--templates", templates)
     assert r.returncode == 1
     assert "E-LAYOUT-001" in r.stderr
     assert ("附表2 部门收入总体情况表，第 1 行（合计），“合计”列：“9,876,543,210.99”超出单元格"
             in r.stderr), r.stderr
-    assert "（第 14 页）" in r.stderr
+    assert "（第 15 页）" in r.stderr
+    assert "正文表格“主要项目”，第 1 行（合计），“2020 年—小计”列" in r.stderr
     assert not out.exists() or not list(out.iterdir())

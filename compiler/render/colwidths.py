@@ -8,14 +8,15 @@ below, in em); a column needs its widest unbreakable entry (amounts, codes, numb
 wrap) or, for text, a few characters per line; the page width left over is shared out in the
 proportions the profile gives (Column.width), never giving a column less than it needs. When
 the needs alone are wider than the page, the table's print font steps down by half a point, to
-a readable floor ([print] in document.toml). What still does not fit is caught after layout
+a readable floor ([print] in document.toml); if that is not enough, the table gets a larger
+page (a portrait one turned landscape, then A3 landscape). What still does not fit is caught after layout
 by layoutcheck (E-LAYOUT-001), which measures WeasyPrint's real boxes: this module only has to
 be right, not exact, and errs on the wide side.
 """
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -60,6 +61,8 @@ class Fit:
     font_pt: float | None
     widths_pt: tuple[float, ...]
     fits: bool             # False: even at the floor the needs exceed the page
+    page: str | None = None   # a larger page than the table's own: "landscape" (a portrait
+                              # table), "oversize" (A3 landscape); None: its own page
 
     def style(self) -> str:
         """The table's inline style: the stepped print font, as a custom property only the
@@ -67,8 +70,8 @@ class Fit:
         return f"--print-font: {self.font_pt:g}pt" if self.font_pt is not None else ""
 
 
-def geometry(print_data: dict, landscape: bool) -> Geometry:
-    side = "landscape" if landscape else "portrait"
+def geometry(print_data: dict, landscape: bool, oversize: bool = False) -> Geometry:
+    side = "oversize" if oversize else "landscape" if landscape else "portrait"
     return Geometry(width_pt=float(print_data[f"{side}_width_mm"]) * MM,
                     font_pt=float(print_data[f"{side}_font_pt"]),
                     min_font_pt=float(print_data["min_font_pt"]),
@@ -228,4 +231,16 @@ def table_fit(t: Table, print_data: dict | None) -> Fit:
     if not print_data:
         total = sum(c.width for c in t.columns) or 1.0
         return Fit(tuple(100 * c.width / total for c in t.columns), None, (), True)
-    return fit(t, geometry(print_data, t.landscape))
+    own = fit(t, geometry(print_data, t.landscape))
+    if own.fits:
+        return own
+    # Still too wide at the floor: a larger page, in the order a reader would still accept
+    # (a portrait table turned landscape, then A3 landscape), each with its own font steps.
+    larger = [("landscape", False)] if not t.landscape else []
+    larger += [("oversize", True)] if "oversize_width_mm" in print_data else []
+    for page, oversize in larger:
+        g = geometry(print_data, True, oversize)
+        bigger = fit(t, g)
+        if bigger.fits:
+            return replace(bigger, page=page, font_pt=bigger.font_pt or g.font_pt)
+    return own   # the layout verification will name what does not fit

@@ -101,7 +101,10 @@ def describe(found: list[Overflow], tables) -> str:
 def _where(o: Overflow, table) -> str:
     if table is None:
         return f"{o.table or '正文'}"
-    name = f"附表{table.id.removeprefix('table-').replace('-overall', '')} {table.caption or table.title}"
+    if table.id.startswith("table-"):
+        name = f"附表{table.id.removeprefix('table-').replace('-overall', '')} {table.caption or table.title}"
+    else:   # a table of the text, e.g. 主要项目
+        name = f"正文表格“{table.title}”"
     if o.edge == "page" or o.row is None:
         return name
     column = table.columns[o.col] if o.col is not None and o.col < len(table.columns) else None

@@ -76,6 +76,7 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
         raise BuildError(f"已安装的中文字体缺少 {len(missing)} 个字符，PDF 会显示为空框：{listing}。"
                          "请安装覆盖这些字符的字体（如 fonts-noto-cjk），或改用常用字。")
     HTML = html_class(html, config.template_dirs)  # WeasyPrint's, or with the lean UA sheet
+    tables = [*views.tables, *([views.main_projects] if getattr(views, "main_projects", None) else [])]
     refused: list[str] = []
     logger = logging.getLogger("weasyprint")
     previous = logger.level
@@ -85,10 +86,10 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
         document = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
                         url_fetcher=safe_fetcher(config.template_dirs, refused))
         if pdfa:
-            pdf = write_pdfa(document, source, meta_date, views.tables, source_bytes)
+            pdf = write_pdfa(document, source, meta_date, tables, source_bytes)
         else:
             rendered = document.render(uncompressed_pdf=False)
-            verify_layout(rendered, views.tables)
+            verify_layout(rendered, tables)
             pdf = rendered.write_pdf(uncompressed_pdf=False)
     except BaseException:  # a refused fetch stops WeasyPrint; it is reported below, in Chinese
         if not refused:

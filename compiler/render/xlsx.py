@@ -45,6 +45,7 @@ MAX_ROW_PT = 409.0        # Excel's limit for a row height
 # target total width in Excel width units (≈ one digit; a CJK character is ~2) of the
 # printable A4 width at 100 %; wider tables are shrunk by fit-to-width when printed
 TARGET_WIDTH = {True: 168.0, False: 112.0}   # landscape, portrait
+TARGET_A3 = 244.0         # A3 landscape, for a table the PDF prints on A3 (colwidths)
 MIN_COL = 4.0
 CJK_WIDTH = 1.9           # a CJK character of 10 pt 宋体 in Excel width units
 TEXT_GROW = 1.5           # a text column may grow by this factor (or to TEXT_GROW_MIN) when
@@ -187,8 +188,9 @@ def column_widths(t: Table, print_data: dict | None = None) -> list[float]:
     proportions) scaled to the printable page, widened where Excel's font needs more: amounts
     and codes never wrap; in list tables a text column grows a little when that keeps its
     entries on one line. Forms (no header rows, 表11) keep the proportions and wrap their text."""
-    percents = table_fit(t, print_data).percents
-    base = [max(MIN_COL, p * TARGET_WIDTH[t.landscape] / 100) for p in percents]
+    fitted = table_fit(t, print_data)
+    target = TARGET_A3 if fitted.page == "oversize" else TARGET_WIDTH[t.landscape or bool(fitted.page)]
+    base = [max(MIN_COL, p * target / 100) for p in fitted.percents]
     widths = list(base)
     for p in place([r.cells for r in t.rows], len(t.columns)):
         if p.cell.colspan != 1 or p.cell.value is None:
@@ -380,8 +382,9 @@ def write_table(ws, t: Table, print_data: dict | None = None) -> dict:
         ws.freeze_panes = ws.cell(row=body_top, column=1).coordinate
         ws.print_title_rows = f"{head_top}:{head_top + n_head - 1}"
     ws.sheet_view.showGridLines = False
-    ws.page_setup.orientation = "landscape" if t.landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    page = table_fit(t, print_data).page    # the PDF's page: larger when the table needs it
+    ws.page_setup.orientation = "landscape" if t.landscape or page else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if page == "oversize" else ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
