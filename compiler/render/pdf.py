@@ -62,6 +62,21 @@ def visible_text(html: str) -> str:
     return htmlmod.unescape(re.sub(r"<[^>]+>", "", body))
 
 
+def preload() -> None:
+    """What every PDF needs, loaded once in a worker that will print many (compiler/workers.py):
+    WeasyPrint, the fonts' coverage, the lean user-agent sheet, and Pango's CJK faces (a first
+    tiny document)."""
+    from weasyprint import HTML
+
+    from . import fonts
+    from .uasheet import lean_stylesheet
+    fonts.coverage()
+    lean_stylesheet()
+    faces = ", ".join(f'"{f}"' for f in (*fonts.SERIF, *fonts.SANS))
+    HTML(string=f'<p style="font-family: {faces}">预算公开 0123</p>'
+                f'<p style="font-family: {faces}; font-weight: bold">预算公开</p>').write_pdf()
+
+
 def render_pdf(html: str, views, config: Config, meta_date: str,
                pdfa: bool = False, source: Path | None = None,
                source_bytes: bytes | None = None) -> bytes:
