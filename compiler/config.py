@@ -19,7 +19,12 @@ FIGURES_FILE = "figures.toml"   # the figure names texts may write (「三公经
 
 
 class ConfigError(Exception):
-    pass
+    code = "E-TPL-001"
+
+
+class OutsideError(ConfigError):
+    """A template folder holds a file (a symlink) that resolves outside it (compiler/confined.py)."""
+    code = "E-TPL-003"
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -78,10 +83,19 @@ def load_config(override: Path | None = None, profile: str | Path | None = None)
     """The template data of *profile* (a name or a folder; the default profile when None) with
     the *override* folder (--templates) laid over it. ConfigError for a file that cannot be
     read, ProfileError (file and line) for a profile that names what does not exist."""
-    from .derive.declare import compile_tables
+    from .confined import OutsideFolder, TooManyFiles, scan
     if override is not None and not override.is_dir():
         raise ConfigError(f"模板文件夹不存在：{override}")
-    prof = load_profile(profile or DEFAULT_PROFILE)
+    try:
+        if override is not None:
+            scan(override)
+        return _load(override, load_profile(profile or DEFAULT_PROFILE))   # scans each profile folder
+    except (OutsideFolder, TooManyFiles) as exc:
+        raise OutsideError(str(exc)) from None
+
+
+def _load(override: Path | None, prof: Profile) -> Config:
+    from .derive.declare import compile_tables
     data: dict = {}
     for folder in reversed(prof.folders):
         if (folder / CONFIG_FILE).exists():
@@ -98,4 +112,4 @@ def load_config(override: Path | None = None, profile: str | Path | None = None)
     return Config(data, tuple(dirs), prof, compile_tables(prof, data))
 
 
-__all__ = ["Config", "ConfigError", "ProfileError", "load_config", "fill", "DEFAULT_TEMPLATES"]
+__all__ = ["Config", "ConfigError", "OutsideError", "ProfileError", "load_config", "fill", "DEFAULT_TEMPLATES"]

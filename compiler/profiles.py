@@ -25,6 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .confined import scan
 from .resources import templates_root
 
 PROFILE_FILE = "profile.toml"
@@ -179,6 +180,7 @@ def load_profile(name_or_dir: str | Path) -> Profile:
         if folder.resolve() in seen:
             raise ProfileError("extends 形成了循环", folder / PROFILE_FILE)
         seen.add(folder.resolve())
+        scan(folder)   # nothing in a profile folder may point outside it (compiler/confined.py)
         data = _read(folder / PROFILE_FILE)
         _check_keys(data, PROFILE_KEYS, folder / PROFILE_FILE)
         chain.append((folder, data))

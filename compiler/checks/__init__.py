@@ -17,6 +17,12 @@ rule("W-CAT-003", W, "科目目录", "没有预算年度的内置科目目录，
      "指定；或在支出明细的名称列填写目录中没有的科目名称")
 rule("E-TPL-001", E, "模板", "模板数据无法读取",
      "请检查 --templates 指定的文件夹及其中的 document.toml", fatal=True)
+rule("E-TPL-002", E, "模板", "模板做了模板不允许的事（沙箱拒绝）",
+     "模板只能显示数据：不能访问以下划线开头的属性，不能调用修改数据或执行命令的方法，也不能生成"
+     "过大的文字或列表；请改正所指模板的所指行")
+rule("E-TPL-003", E, "模板", "模板文件在模板文件夹以外",
+     "模板、style.css、document.toml、profile.toml 和图片都必须放在模板文件夹之内；请把文件复制进"
+     "文件夹，不要用符号链接或 ../ 指向文件夹以外", fatal=True)
 rule("E-PRF-001", E, "模板", "公开格式（profile）的定义有误",
      "按提示改正所指文件的所指行；可用的维度、度量、资金来源和标签见 docs/profiles.md", fatal=True)
 rule("E-PRF-002", E, "模板", "没有这个公开格式（profile）",
@@ -61,8 +67,8 @@ def make_context(budget: Budget, report: Report, catalog_dir: Path | None = None
     chosen = profile or budget.info.profile
     try:
         ctx.config = load_config(templates, chosen)
-    except ConfigError as exc:
-        report.add("E-TPL-001", str(exc))
+    except ConfigError as exc:   # E-TPL-001, or E-TPL-003 for a file outside its folder
+        report.add(exc.code, str(exc))
     except ProfileError as exc:
         if profile is None and budget.info.profile and exc.file is None:
             # the workbook names a profile that does not exist: point at its cell

@@ -95,21 +95,38 @@ def backend(name: str, description: str):
 
 def _render_html_or_explain(views, config, date: str) -> str:
     """Template problems (a missing value under StrictUndefined, a syntax error in an
-    override) become a BuildError naming the template file and line."""
+    override) become a BuildError naming the template file and line; what the sandbox refuses
+    is E-TPL-002, a file outside its template folder E-TPL-003 (rule codes in the message)."""
     import traceback
 
     from jinja2 import TemplateError
+    from jinja2.sandbox import SecurityError
 
+    from ..confined import OutsideFolder
     from .html import render_html
-    try:
-        return render_html(views, config, date)
-    except TemplateError as exc:
+
+    def place(exc: BaseException) -> str:
         where = [f"{Path(f.filename).name}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)
                  if f.filename.endswith((".j2", ".html"))]
-        if getattr(exc, "filename", None):
+        if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
             where.append(f"{Path(exc.filename).name}:{exc.lineno}")
-        place = f"（{where[-1]}）" if where else ""
-        raise BuildError(f"模板出错{place}：{exc.message or exc}") from None
+        return f"（{where[-1]}）" if where else ""
+
+    try:
+        return render_html(views, config, date)
+    except OutsideFolder as exc:
+        raise BuildError(coded("E-TPL-003", str(exc))) from None
+    except (SecurityError, OverflowError) as exc:   # OverflowError: the sandbox's range() limit
+        raise BuildError(coded("E-TPL-002", f"模板做了不允许的事{place(exc)}：{exc}")) from None
+    except TemplateError as exc:
+        raise BuildError(f"模板出错{place(exc)}：{exc.message or exc}") from None
+
+
+def coded(code: str, message: str) -> str:
+    """A build failure under a rule code: "E-TPL-002 message → hint" (rules: docs/rules.md)."""
+    from .. import checks  # noqa: F401  (registers the rules)
+    from ..diagnostics import RULES
+    return f"{code} {message} → {RULES[code].hint}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """PDF back end: the same HTML, printed by WeasyPrint.
 
 Safety: WeasyPrint's URL fetcher is replaced by one that serves files from the template
-folders only; any other URL (network, file:///etc/passwd, data outside) is refused and the
-build fails naming it, instead of WeasyPrint silently dropping the resource.
+folders only; any other URL (network, file:///etc/passwd, data outside, a symlink leading out)
+is refused and the build fails naming it, instead of WeasyPrint silently dropping the resource.
+Relative URLs (``url(logo.png)``, ``<img src="logo.png">``) are looked up like templates: in the
+--templates folder first, then the profile and its parents, so a city's own logo works.
 Fonts: every character of the document must be covered by the CJK fonts the CSS names; a
 build that would draw a missing glyph fails and lists the characters.
 Determinism: metadata dates come from the workbook (or SOURCE_DATE_EPOCH), never the clock.
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import gc
 import html as htmlmod
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..config import Config
+from ..confined import is_inside
 from .build import BuildError
 from .fonts import missing_glyphs
 
@@ -26,20 +30,38 @@ class RefusedFetch(Exception):
     pass
 
 
+def base_url(allowed: tuple[Path, ...]) -> str:
+    """Relative URLs resolve against the first template folder (--templates, else the profile)."""
+    return Path(os.path.abspath(allowed[0])).as_uri() + "/"
+
+
+def _lookup(path: Path, allowed: tuple[Path, ...]) -> Path | None:
+    """The file a file: URL names, looked up like a template: a path under the first folder (a
+    relative URL) is tried in each folder in turn; any path must resolve inside its folder."""
+    folders = [Path(os.path.abspath(f)) for f in allowed]
+    candidates = [path]
+    if path.is_relative_to(folders[0]):
+        rel = path.relative_to(folders[0])
+        candidates = [f / rel for f in folders]
+    for candidate in candidates:
+        for folder in folders:
+            if candidate.is_relative_to(folder) and candidate.is_file() and is_inside(candidate, folder):
+                return candidate
+    return None
+
+
 def safe_fetcher(allowed: tuple[Path, ...], refused: list[str]):
     """A WeasyPrint URL fetcher that serves files under the template folders and refuses
     everything else (network, other files, data: URLs), recording what it refused."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-    roots = [p.resolve() for p in allowed]
-
     class SafeFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if any(path == r or r in path.parents for r in roots) and path.is_file():
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+            if parsed.scheme == "file" and not parsed.netloc:
+                found = _lookup(Path(os.path.normpath(unquote(parsed.path))), allowed)
+                if found is not None:
+                    return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": _mime(found)})
             refused.append(url)
             # Fatal: WeasyPrint would otherwise log a warning and drop the resource.
             raise _Refused(f"refused: {url}")
@@ -98,7 +120,7 @@ def render_pdf(html: str, views, config: Config, meta_date: str,
     logger.setLevel(logging.ERROR)  # refused fetches are reported by us, in Chinese
     gc_state = _fewer_gc_passes()
     try:
-        document = HTML(string=html, base_url=str(config.template_dirs[-1]) + "/",
+        document = HTML(string=html, base_url=base_url(config.template_dirs),
                         url_fetcher=safe_fetcher(config.template_dirs, refused))
         if pdfa:
             pdf = write_pdfa(document, source, meta_date, tables, source_bytes)

@@ -22,6 +22,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..confined import is_inside
+
 # The universal pseudo-element rules the lean sheet drops (`::marker` is kept for `li`).
 DROPPED = ("::marker", "::footnote-call", "::footnote-marker", "::note-call", "::note-marker",
            "::note-callback")
@@ -90,7 +92,7 @@ def needs_full_sheet(html: str, folders) -> bool:
     total = 0
     for folder in folders:
         for f in sorted(Path(folder).rglob("*")):
-            if not f.is_file():
+            if not f.is_file() or not is_inside(f, folder):   # never read outside (confined.py)
                 continue
             total += f.stat().st_size
             if total > SCAN_LIMIT or NEEDS_FULL_SHEET.search(f.read_bytes()):
