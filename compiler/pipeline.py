@@ -62,14 +62,17 @@ Checked = Result   # the name earlier callers use for a checked workbook
 def check(path: Path, options: Options = Options()) -> Result:
     """read → check: the Budget and every diagnostic. The catalogue and the template data are
     loaded here (a problem with either is a diagnostic) and kept for the later stages."""
+    from . import gcpause
     from .workbook.read import read_source
     report = Report(file=path.name)
-    source = read_source(path, report)
-    budget = load(path, report, source) if source is not None else None
+    with gcpause.paused():
+        source = read_source(path, report)
+        budget = load(path, report, source) if source is not None else None
     result = Result(path, report, budget, source=source)
     if result.budget is not None:
         from .checks import run_checks
-        ctx = run_checks(result.budget, report, options.catalog, options.templates, options.profile)
+        with gcpause.frozen():
+            ctx = run_checks(result.budget, report, options.catalog, options.templates, options.profile)
         result.catalog, result.config = ctx.catalog, ctx.config
     return result
 
