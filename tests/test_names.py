@@ -138,3 +138,31 @@ def test_the_blank_workbooks_default_texts_name_their_figures(tmp_path):
     facts = result.views.facts
     assert (f"本部门{facts['dept']['year']}年项目支出{wan(facts['expense']['project'])} 万元"
             f"全部纳入预算绩效目标编报范围") in html_text(result)
+
+
+def test_every_name_has_a_value_on_the_example():
+    """No name of the list points at a fact that does not exist: each department and unit name
+    has a value on the example, each 上年 name one unless its 指标 is not in the 上年数 sheet."""
+    from compiler.derive.names import Namer, NameError_
+    from conftest import example_views
+    budget, catalog, views = example_views()
+    namer = Namer(budget, views.facts, load_config(), catalog)
+    project = budget.project(PROJECT)
+    prior = {p.item for p in budget.prior}
+    for name, entry in load_config().data["figures"].items():
+        scope = entry.get("scope", "department")
+        if scope == "上年" and entry["value"].split(".")[1] not in prior:
+            try:
+                namer.value(name)
+            except NameError_ as exc:
+                assert "上年数表中没有" in str(exc)
+            else:
+                raise AssertionError(name)
+            continue
+        shown = namer.value(name, project)
+        assert re.fullmatch(r"\d+\.\d\d 万元|\d+ [人辆]|\d{4}|(增加|减少) \d+\.\d\d 万元|持平", shown), (name, shown)
+    assert namer.value("三公经费") == "48.00 万元" and namer.value("人员经费") == "2196.52 万元"
+    assert namer.value("项目金额", project) == "390.00 万元"
+    assert namer.value("项目上年度金额", project) == "108.00 万元"
+    assert namer.value("机关运行经费增减") == "减少 364.77 万元"
+    assert namer.value("编制人数") == "165 人" and namer.value("预算年度") == "2020"
