@@ -105,12 +105,17 @@ def test_font_advances_are_no_narrower_than_the_installed_fonts():
     assert checked and WIDE == 1.0
 
 
-def test_excel_starts_from_the_same_widths():
-    from compiler.render.xlsx import TARGET_WIDTH, column_widths
+def test_excel_starts_from_the_same_widths_and_page():
+    from openpyxl import Workbook
+
+    from compiler.render.xlsx import TARGET_WIDTH, column_widths, write_table
     t = money_table(8)
     f = table_fit(t, PRINT)
     widths = column_widths(t, PRINT)
     assert widths[1] >= round(f.percents[1] * TARGET_WIDTH[True] / 100, 1)
+    ws = Workbook().active
+    write_table(ws, money_table(14), PRINT)         # printed on A3 in the PDF: A3 in Excel
+    assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A3) and ws.page_setup.orientation == "landscape"
 
 
 # ------------------------------------------------------------------ the laid-out PDF is verified

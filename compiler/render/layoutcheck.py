@@ -68,8 +68,11 @@ def overflows(document) -> list[Overflow]:
                                           getattr(row, "index", None), cell.grid_x))
                     return
             by = max(area[0] - x0, x1 - area[1], area[2] - y0, y1 - area[3])
-            if by > SLACK:
-                found.append(Overflow(page, box.text, by / PX_PER_PT, section, edge="page"))
+            if by > SLACK:   # off the page (a table too wide, a row taller than the page)
+                found.append(Overflow(page, box.text, by / PX_PER_PT, section,
+                                      getattr(group, "element_tag", "") == "thead",
+                                      getattr(row, "index", None) if cell is not None else None,
+                                      cell.grid_x if cell is not None else None, edge="page"))
             return
         for child in getattr(box, "children", ()):
             walk(child, page, area, section, group, row, cell)
@@ -105,7 +108,7 @@ def _where(o: Overflow, table) -> str:
         name = f"附表{table.id.removeprefix('table-').replace('-overall', '')} {table.caption or table.title}"
     else:   # a table of the text, e.g. 主要项目
         name = f"正文表格“{table.title}”"
-    if o.edge == "page" or o.row is None:
+    if o.row is None:
         return name
     column = table.columns[o.col] if o.col is not None and o.col < len(table.columns) else None
     col = f"“{'—'.join(p for p in column.path if p)}”列" if column else f"第 {o.col + 1} 列"
