@@ -16,7 +16,8 @@ Budget of OLD:
 * In every carried text the old budget year N becomes the new one and N−1 the new 上年, only where
   the number is clearly a year: four digits followed by 年, not part of a longer number and not
   inside 《》 (a document title keeps its year). Dates of project periods are not moved.
-  The cells so changed are listed so staff can read them again.
+  The cells so changed are listed so staff can read them again. Figure names (「三公经费」,
+  derive/names.py) are copied as typed: next year's build fills in next year's figures.
 
 OLD is only read. Pure apart from that: ``rollover(budget, …)`` returns the data and a summary.
 """
@@ -30,6 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .derive.figures import prior_item_amount
+from .derive.names import NAME
 from .model import Budget
 from .vocab import PRIOR_ITEMS
 from .workbook.schema import SHEET_BY_NAME, Kind, column_letter
@@ -51,6 +53,7 @@ class Rollover:
     dropped_lines: int = 0
     changed_texts: list[str] = field(default_factory=list)  # cells of NEW whose years moved
     dropped_links: int = 0        # 关联项目 links to projects not carried
+    named_texts: int = 0          # cells that name figures (「三公经费」): next year's numbers, as typed
 
 
 def shift_date(d: date | None, years: int) -> date | None:
@@ -160,6 +163,7 @@ def _move_years(result: Rollover) -> None:
                 if (col.kind not in (Kind.TEXT, Kind.LONGTEXT) or col.enum
                         or (sheet, col.field) in IDENTIFIERS or not isinstance(value, str)):
                     continue
+                result.named_texts += bool(NAME.search(value))
                 moved = shift_years(value, result.old_year, result.year)
                 if moved != value:
                     row[col.header] = moved
@@ -223,5 +227,7 @@ def run(args) -> int:
               f"{len(r.changed_texts)} 处，请逐一核对：{shown}")
     else:
         print("  文字中的年份：没有需要顺延的")
+    if r.named_texts:
+        print(f"  文字中的数字名称（如「三公经费」）：{r.named_texts} 处，按原样结转，生成时填入 {r.year} 年的数字")
     print(f"下一步：填写支出明细、政府采购和增减原因，然后运行 gongkai check {new}")
     return 0

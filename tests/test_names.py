@@ -83,6 +83,7 @@ def test_rollover_keeps_the_names_and_next_year_prints_next_years_numbers(tmp_pa
     new = tmp_path / "new.xlsx"
     r = run_cli("rollover", old, "-o", new, "--keep-lines")
     assert r.returncode == 0, r.stderr
+    assert "文字中的数字名称（如「三公经费」）：3 处，按原样结转，生成时填入 2021 年的数字" in r.stdout
 
     def next_year(wb):
         """Next year's budget: every line at 90 %, and the 增减原因 the change now needs."""
@@ -166,3 +167,17 @@ def test_every_name_has_a_value_on_the_example():
     assert namer.value("项目上年度金额", project) == "108.00 万元"
     assert namer.value("机关运行经费增减") == "减少 364.77 万元"
     assert namer.value("编制人数") == "165 人" and namer.value("预算年度") == "2020"
+
+
+def test_a_name_in_an_indicator_target_is_that_projects_figure():
+    """绩效指标 目标值 "≤「项目金额」" prints the project's amount in its 绩效目标表."""
+    from compiler.derive import derive
+    from conftest import example_views
+    budget, catalog, _ = example_views()
+    first = next(i for i in budget.indicators if i.project == PROJECT)
+    named = budget.model_copy(update={"indicators": [
+        i.model_copy(update={"target": "≤「项目金额」"}) if i is first else i for i in budget.indicators]})
+    views = derive(named, catalog, load_config())
+    rows = [r for t in views.tables for r in t.grid_rows() if "≤390.00 万元" in r]
+    assert rows == [["投入与目标管理", "投入管理", "预算执行率", "≤390.00 万元"]]
+    assert budget.indicators[budget.indicators.index(first)].target != "≤「项目金额」"  # input untouched
