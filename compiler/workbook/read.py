@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from ..diagnostics import Report
@@ -510,36 +511,45 @@ def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
     columns = _header_map(grid, spec, report)
     if columns is None:
         return []
-    # per column: letter, converter, and its results for texts seen (codes, enums repeat)
-    plan = [(col, column_letter(columns[col.header] - 1), converter(col), {})
+    # per column: field, letter, converter, its results for texts seen (codes, enums repeat)
+    plan = [(col.field, column_letter(columns[col.header] - 1), converter(col), {}, col)
             for col in spec.columns if col.header in columns]
-    at = [columns[col.header] - 1 for col, *_ in plan]
-    absent = [col.field for col in spec.columns if col.header not in columns]
+    at = [columns[col.header] - 1 for *_, col in plan]
+    fields = [f for f, *_ in plan] + [col.field for col in spec.columns if col.header not in columns]
     detail = grid.detail
     special = bool(detail.formulas or detail.errors or detail.formats)
+    width = max(at, default=-1) + 1
+    pick = itemgetter(*at) if len(at) > 1 else (lambda values: tuple(values[i] for i in at))
+    unflagged = (False,) * len(at)
     rows: list[Row] = []
     for r, values in enumerate(grid.values[1:], 2):
-        n = len(values)
         if special:
             cells = [_cell_value(grid, r, i + 1, col.kind, spec.name, report, f"{letter}{r}")
-                     for (col, letter, *_), i in zip(plan, at)]
+                     for (_, letter, *_, col), i in zip(plan, at)]
+            if all(is_empty(value) and not bad for value, bad in cells):
+                continue  # empty rows are ignored
+            cells, flagged = [value for value, _ in cells], [bad for _, bad in cells]
         else:
-            cells = [(values[i] if i < n else None, False) for i in at]
-        if all(is_empty(value) and not bad for value, bad in cells):
-            continue  # empty rows are ignored
-        row = Row(spec.name, r)
-        rv, refs, row_bad = row.values, row.refs, row.bad
-        for (col, letter, typed, known), (value, bad) in zip(plan, cells):
-            name = col.field
-            refs[name] = ref = f"{letter}{r}"
-            rv[name] = None
+            n = len(values)
+            cells = pick(values) if n >= width else [values[i] if i < n else None for i in at]
+            for value in cells:
+                if value is not None and (type(value) is not str or value.strip()):
+                    break
+            else:
+                continue  # empty rows are ignored
+            flagged = unflagged
+        tail = str(r)
+        refs = {name: letter + tail for name, letter, *_ in plan}
+        rv = dict.fromkeys(fields)
+        row_bad: set = set()
+        for (name, letter, typed, known, col), value, bad in zip(plan, cells, flagged):
             if bad:
                 row_bad.add(name)
             elif value is None or (type(value) is str and not value.strip()):
                 if col.required:
                     row_bad.add(name)
                     code = "E-AMOUNT-001" if col.kind is Kind.MONEY else "E-REQ-001"
-                    report.add(code, f"“{col.header}”不能为空", spec.name, ref)
+                    report.add(code, f"“{col.header}”不能为空", spec.name, refs[name])
             else:
                 text = type(value) is str
                 result = known.get(value) if text else None
@@ -552,13 +562,11 @@ def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
                         known[value] = result
                 if type(result) is CellError:
                     row_bad.add(name)
-                    report.add(result.code, result.message, spec.name, ref, hint=result.hint,
+                    report.add(result.code, result.message, spec.name, refs[name], hint=result.hint,
                                actual=_show(value))
                 else:
                     rv[name] = result
-        for name in absent:
-            rv[name] = None
-        rows.append(row)
+        rows.append(Row(spec.name, r, rv, refs, row_bad))
     _check_hidden(grid, rows, spec.name, report)
     return rows
 
