@@ -79,6 +79,28 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"模板数据文件 {path} 无法读取：{exc}") from exc
 
 
+FIGURE_SCOPES = ("department", "上年", "unit", "project")
+FIGURE_KINDS = ("money", "count", "year", "change")
+PROJECT_AMOUNTS = ("amount", "total", "prev_amount", "prev_total")
+
+
+def _check_figures(figures: dict) -> None:
+    """Each figure name of figures.toml says where its value comes from (derive/names.py): a
+    wrong entry is a message naming it, never a traceback at the first text that uses it."""
+    for name, e in figures.items():
+        where = f"{FIGURES_FILE}：名称「{name}」"
+        if not isinstance(e, dict) or not isinstance(e.get("value"), str) or not e["value"]:
+            raise ConfigError(f"{where}缺少 value（数字从哪里来）")
+        if e.get("scope", "department") not in FIGURE_SCOPES:
+            raise ConfigError(f"{where}的 scope 应为 {'、'.join(FIGURE_SCOPES)} 之一")
+        if e.get("kind", "money") not in FIGURE_KINDS:
+            raise ConfigError(f"{where}的 kind 应为 {'、'.join(FIGURE_KINDS)} 之一")
+        if e.get("scope") == "project" and e["value"] not in PROJECT_AMOUNTS:
+            raise ConfigError(f"{where}的 value 应为 {'、'.join(PROJECT_AMOUNTS)} 之一")
+        if not all(isinstance(a, str) for a in e.get("aliases", [])):
+            raise ConfigError(f"{where}的 aliases 应为名称的列表")
+
+
 def load_config(override: Path | None = None, profile: str | Path | None = None) -> Config:
     """The template data of *profile* (a name or a folder; the default profile when None) with
     the *override* folder (--templates) laid over it. ConfigError for a file that cannot be
@@ -109,6 +131,7 @@ def _load(override: Path | None, prof: Profile) -> Config:
         if (override / FIGURES_FILE).exists():
             data = _merge(data, {"figures": _read(override / FIGURES_FILE)})
         dirs.insert(0, override)
+    _check_figures(data.get("figures", {}))
     return Config(data, tuple(dirs), prof, compile_tables(prof, data))
 
 

@@ -181,3 +181,12 @@ def test_a_name_in_an_indicator_target_is_that_projects_figure():
     rows = [r for t in views.tables for r in t.grid_rows() if "≤390.00 万元" in r]
     assert rows == [["投入与目标管理", "投入管理", "预算执行率", "≤390.00 万元"]]
     assert budget.indicators[budget.indicators.index(first)].target != "≤「项目金额」"  # input untouched
+
+
+def test_a_wrong_name_entry_in_a_templates_folder_is_a_message(tmp_path):
+    (tmp_path / "figures.toml").write_text('["我的数字"]\nscope = "项目"\nvalue = "amount"\n', encoding="utf-8")
+    report = check(EXAMPLE, Options(templates=tmp_path)).report
+    d = next(d for d in report.items if d.code == "E-TPL-001")
+    assert "figures.toml：名称「我的数字」的 scope 应为 department、上年、unit、project 之一" in d.message
+    (tmp_path / "figures.toml").write_text('["我的数字"]\nvalue = "three.car_run"\n', encoding="utf-8")
+    assert registry(load_config(tmp_path))["我的数字"]["value"] == "three.car_run"   # a name added

@@ -25,7 +25,6 @@ from ..render.format import change, wan
 
 # 「…」: full-width corner brackets, typed by every Chinese IME, never an Excel formula or escape
 NAME = re.compile(r"「([^「」\n]{1,40})」")
-PROJECT_FIELDS = {"amount", "total", "prev_amount", "prev_total"}
 
 
 class NameError_(ValueError):
