@@ -181,26 +181,26 @@ def write_department(s: Spec, path: Path) -> Path:
     return path
 
 
-def build_pdf(path: Path, out: Path) -> dict:
+def build_pdf(path: Path, out: Path, profile: str | None = None) -> dict:
     """Check *path* and print it to out/<stem>.pdf as gongkai build does, timing each phase
     (process CPU seconds); the overflows found by the layout verification are counted (and the
     PDF written anyway, so a failure can be looked at)."""
     import time
 
-    from compiler.config import load_config
     from compiler.pipeline import Options, check, render_job
     from compiler.render.layoutcheck import overflows
     from compiler.render.uasheet import html_class
 
     clock = time.process_time
     t0 = clock()
-    result = check(path, Options())
+    options = Options(profile=profile)
+    result = check(path, options)
     if result.exit_status != 0:
         return {"name": path.stem, "error": f"check exit {result.exit_status}"}
-    job = render_job(result, Options())
+    job = render_job(result, options)
     html = job.html
     t1 = clock()
-    config = load_config()
+    config = job.config
     document = html_class(html, config.template_dirs)(string=html, base_url=str(config.template_dirs[-1]) + "/")
     rendered = document.render(uncompressed_pdf=False)
     t2 = clock()
@@ -221,15 +221,16 @@ def main() -> None:
     p.add_argument("--only", nargs="*", help="names of corpus departments (default: all)")
     p.add_argument("--build", action="store_true", help="also build each to PDF, timed")
     p.add_argument("--workbook", type=Path, help="time this workbook instead (e.g. the example)")
+    p.add_argument("--profile", help="build with this profile (default: the workbook's)")
     args = p.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.workbook:
-        print(build_pdf(args.workbook, args.out))
+        print(build_pdf(args.workbook, args.out, args.profile))
         return
     for s in CORPUS:
         if not args.only or s.name in args.only:
             path = write_department(s, args.out / f"{s.name}.xlsx")
-            print(build_pdf(path, args.out) if args.build else path, flush=True)
+            print(build_pdf(path, args.out, args.profile) if args.build else path, flush=True)
 
 
 if __name__ == "__main__":

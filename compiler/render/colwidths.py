@@ -232,7 +232,7 @@ def table_fit(t: Table, print_data: dict | None) -> Fit:
         total = sum(c.width for c in t.columns) or 1.0
         return Fit(tuple(100 * c.width / total for c in t.columns), None, (), True)
     own = fit(t, geometry(print_data, t.landscape))
-    if own.fits:
+    if own.fits or not t.number:   # a table of the text (主要项目) stays on the text's pages
         return own
     # Still too wide at the floor: a larger page, in the order a reader would still accept
     # (a portrait table turned landscape, then A3 landscape), each with its own font steps.
