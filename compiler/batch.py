@@ -1,7 +1,8 @@
 """Batch build: `gongkai build DIR_OR_FILES… -o OUT` builds many departments in parallel.
 
-Each workbook is checked and built in a worker process (concurrent.futures.ProcessPoolExecutor,
-``--jobs`` processes, default os.cpu_count()), into its own folder OUT/<stem>/. A department
+Each workbook is checked and built in a worker process (compiler/workers.py, ``--jobs``
+processes, default os.cpu_count(); warm between jobs, memory capped), into its own folder
+OUT/<stem>/. A department
 that fails (errors in its workbook, an unreadable file, a failed render, even a crashed worker)
 is reported and never stops the others. At the end: a summary table (department, errors,
 warnings, PDF pages, seconds), OUT/index.html linking every department's outputs, and with
@@ -20,8 +21,7 @@ import re
 import sys
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -305,34 +305,51 @@ def _preload() -> None:
 def build_many(paths: list[Path], out: Path, formats: list[str], jobs: int | None = None,
                templates: Path | None = None, catalog: Path | None = None,
                progress: Progress | None = None, pdfa: bool = False,
-               profile: str | None = None, units: list[str] | None = None) -> list[Result]:
-    """Build every workbook in worker processes; results in the order of *paths*. With
-    *units* (one per path), each job is that unit's own document of its workbook."""
+               profile: str | None = None, units: list[str] | None = None,
+               limits=None) -> list[Result]:
+    """Build every workbook in worker processes (compiler/workers.py: warm between jobs —
+    WeasyPrint and the fonts load once per worker —, memory capped, replaced after N jobs or M
+    MB); results in the order of *paths*. A job stopped by its limits or by its worker's death
+    is that department's failure only. With *units* (one per path), each job is that unit's own
+    document of its workbook."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .workers import JobFailed, Limits, Pool
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     results: dict[int, Result] = {}
     args = (str(out), formats, str(templates) if templates else None,
             str(catalog) if catalog else None, pdfa, profile)
     _preload()
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(build_one, str(p), *args, units[i] if units else None): i
-                   for i, p in enumerate(paths)}
+    # fork where there is one: workers inherit the imports and what was checked (_CHECKED)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    pool = Pool(jobs, limits or Limits(timeout=1800), start_method=method,
+                preload="compiler.render.pdf:preload" if "pdf" in formats else None)
+
+    def one(i: int) -> Result:
+        stem = units[i] if units else paths[i].stem
         try:
-            for fut in as_completed(futures):
-                i = futures[fut]
-                try:
-                    res = fut.result()
-                except BrokenProcessPool:
-                    res = Result(file=str(paths[i]), stem=units[i] if units else paths[i].stem,
-                                 message="工作进程异常退出（内存不足或崩溃）")
-                except Exception as exc:  # e.g. a result that cannot be pickled
-                    res = Result(file=str(paths[i]), stem=units[i] if units else paths[i].stem,
-                                 message=f"内部错误（{type(exc).__name__}: {exc}）")
-                results[i] = res
-                if progress is not None:
-                    progress.advance(res)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+            return pool.run(build_one, str(paths[i]), *args, units[i] if units else None)
+        except JobFailed as exc:
+            return Result(file=str(paths[i]), stem=stem, message=exc.message)
+        except Exception as exc:  # e.g. a result that cannot be pickled
+            return Result(file=str(paths[i]), stem=stem,
+                          message=f"内部错误（{type(exc).__name__}: {exc}）")
+
+    threads = ThreadPoolExecutor(jobs, thread_name_prefix="gongkai-batch")
+    try:
+        futures = {threads.submit(one, i): i for i in range(len(paths))}
+        for fut in as_completed(futures):
+            res = fut.result()
+            results[futures[fut]] = res
+            if progress is not None:
+                progress.advance(res)
+    except KeyboardInterrupt:
+        threads.shutdown(wait=False, cancel_futures=True)
+        pool.close()
+        raise
+    threads.shutdown()
+    pool.close()
     return [results[i] for i in range(len(paths))]
 
 

@@ -49,6 +49,7 @@ rule("E-FILE-005", E, "文件", "工作簿已损坏，无法读取", "请用 Exc
 rule("E-FILE-006", E, "文件", "Strict Open XML 格式", "请在 Excel 中“另存为”，保存类型选“Excel 工作簿（*.xlsx）”，不要选“Strict Open XML 电子表格”", fatal=True)
 rule("E-FILE-007", E, "文件", "文件过大或压缩结构异常（读取前拒绝）", "预算工作簿通常只有几百 KB：请删除图片和表格下方大量带格式的空行后，用 Excel 或 WPS 重新另存为 .xlsx", fatal=True)
 rule("E-FILE-008", E, "文件", "工作表的内容区域过大（读取前拒绝）", "多半是远处误输入或粘贴的内容：在 Excel 中打开该工作表，按 Ctrl+End 跳到最后一个有内容的单元格，删除多余的行和列后保存", fatal=True)
+rule("E-FILE-009", E, "文件", "处理超出时间或内存上限，已停止", "文件可能太大或结构异常：请删去不需要的内容（如大量空行、图片）后另存再试", fatal=True)
 # --- structure ---
 rule("E-SHEET-001", E, "表头", "缺少工作表", "请用 gongkai new 生成的模板，工作表名称不要修改")
 rule("E-HEADER-001", E, "表头", "缺少列或列名被修改", "第 1 行是表头，请恢复模板中的列名（可从 gongkai new 生成的空白工作簿复制）")
@@ -107,6 +108,8 @@ class Diagnostic:
 
     @property
     def rule(self) -> Rule:
+        if self.code not in RULES:  # made in a worker process: the checks register their rules
+            from . import checks  # noqa: F401
         return RULES[self.code]
 
     @property

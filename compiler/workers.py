@@ -102,12 +102,17 @@ class Pool:
     (its own exceptions are raised as they are), or raises JobFailed."""
 
     def __init__(self, size: int, limits: Limits = Limits(), preload: str | None = None,
-                 start_method: str | None = None):
+                 start_method: str | None = None, imports: list[str] | None = None):
+        """*preload*: "module:function" each worker calls once before its first job.
+        *imports*: modules the fork server imports once, so every worker forked from it starts
+        with them (forkserver only; the first Pool to start the server sets them)."""
         import multiprocessing
         self.limits, self.preload = limits, preload
         methods = multiprocessing.get_all_start_methods()
         method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         self.context = multiprocessing.get_context(method)
+        if method == "forkserver" and imports:
+            self.context.set_forkserver_preload(imports)
         self.size = size
         self._slots: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(size):
@@ -135,7 +140,7 @@ class Pool:
                 result = future.result(timeout=limit)
             except FutureTimeout:
                 worker = self._retire(worker, kill=True)
-                raise JobFailed(f"超过 {limit:.0f} 秒仍未完成，已停止。文件可能太大；"
+                raise JobFailed(f"超过 {limit:g} 秒仍未完成，已停止。文件可能太大；"
                                 "请删去不需要的内容后重试", "timeout") from None
             except BrokenProcessPool:
                 worker = self._retire(worker, kill=True)

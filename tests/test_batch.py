@@ -132,3 +132,33 @@ def test_summary_table_aligns_chinese():
     html = render_index(rows, 1.0, 2)
     assert "href=" not in html              # nothing was built, nothing to link
     assert "失败" in html and "郑州市商务局" in html
+
+
+_real_build_one = None
+
+
+def _hog_or_build(file, *args):
+    """A department whose job takes more memory than a worker may have; the others build."""
+    if "huge" in file:
+        block = bytearray(3 * 1024 ** 3)
+        return len(block)
+    return _real_build_one(file, *args)
+
+
+def test_a_job_over_its_memory_stops_only_itself(tmp_path, small, monkeypatch):
+    """A worker over its memory cap fails that department with a message; the pool builds the
+    rest (before, a dead worker broke the whole ProcessPoolExecutor: every later department
+    failed)."""
+    import compiler.batch as batch
+    from compiler.workers import Limits
+    global _real_build_one
+    _real_build_one = batch.build_one
+    monkeypatch.setattr(batch, "build_one", _hog_or_build)   # the forked workers see it
+    paths = [tmp_path / "a.xlsx", tmp_path / "huge.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"]
+    for p in paths:
+        shutil.copyfile(small, p)
+    results = batch.build_many(paths, tmp_path / "out", ["html"], jobs=1,
+                               limits=Limits(memory_mb=1024))
+    assert [r.status for r in results] == ["ok", "failed", "ok", "ok"]
+    assert "1024 MB 的内存上限" in results[1].message
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a", "b", "c"]

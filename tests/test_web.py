@@ -424,6 +424,55 @@ def test_two_uploads_at_once(app, store, broken_bytes):
     assert len(good.id) == 22 and good.id != bad.id
 
 
+def wait_pdf(client, jid: str) -> dict:
+    for _ in range(600):
+        pdf = client.get(f"/job/{jid}/status").get_json()["pdf"]
+        if pdf["state"] in ("done", "failed"):
+            return pdf
+        time.sleep(0.2)
+    raise AssertionError("the PDF never finished")
+
+
+def test_check_over_its_time_limit_gives_a_message(app, store, client, small):
+    """The check runs in a worker with a time limit: over it, the page says so (E-FILE-009), not
+    a hung request; the next upload is checked by a fresh worker."""
+    data = small.read_bytes()
+    store.check_seconds = 0.01
+    jid = job_of(upload(client, data, "大.xlsx"))
+    html = client.get(f"/job/{jid}").get_data(as_text=True)
+    assert "E-FILE-009" in html and "超过 0.01 秒仍未完成，已停止" in html and "“大.xlsx”" in html
+    assert store.checks.replaced == 1
+    store.check_seconds = 120
+    jid = job_of(upload(client, data, "好.xlsx"))
+    assert "没有错误，公开文件已生成" in text_of(client.get(f"/job/{jid}").get_data(as_text=True))
+
+
+def test_pdf_over_its_memory_limit_gives_a_message(tmp_path, small):
+    """A PDF worker over its memory cap (here 120 MB, less than WeasyPrint needs) is stopped and
+    the page shows why; the store's next PDF, with a normal cap, is built — by a worker that
+    keeps WeasyPrint loaded for the one after."""
+    from compiler.workers import Limits as WorkerLimits
+    from compiler.workers import Pool
+    store = JobStore(root=tmp_path / "jobs", pdf_workers=1)
+    try:
+        app = create_app(store, auto_pdf=False)
+        app.testing = True
+        client = app.test_client()
+        normal = store.pdfs
+        store.pdfs = Pool(1, WorkerLimits(memory_mb=120), preload="compiler.render.pdf:preload")
+        jid = job_of(upload(client, small.read_bytes(), "小.xlsx"))
+        client.post(f"/job/{jid}/pdf")
+        pdf = wait_pdf(client, jid)
+        assert pdf["state"] == "failed" and "120 MB 的内存上限" in pdf["message"], pdf
+        store.pdfs.close()
+        store.pdfs = normal
+        client.post(f"/job/{jid}/pdf")
+        assert wait_pdf(client, jid)["state"] == "done"
+        assert client.get(f"/job/{jid}/download/pdf").data.startswith(b"%PDF")
+    finally:
+        store.close()
+
+
 def test_jobs_removed_after_ttl_and_at_close(tmp_path):
     store = JobStore(root=tmp_path / "jobs", ttl=0.3, sweep_every=0.1)
     job = store.create("check")

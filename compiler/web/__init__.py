@@ -54,6 +54,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = False,
             print(f"gongkai: 无法在 {host}:{port} 启动网页（{problem}）。"
                   f"端口可能已被占用，请用 --port 换一个，如 --port {port + 1}", file=sys.stderr)
             return 2
+        store.warm()
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{server.port}/"
         if not local:

@@ -233,12 +233,11 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
             job.name = receive("workbook", job, work.INPUT)
         except Refused as exc:
             return refused("check.html", exc, job)
-        job.checked = work.check(job)
-        work.annotate(job)
-        if job.checked.exit_status == 0:
-            work.build_quick(job)
-            if job.built and auto_pdf:
-                store.submit_pdf(job, work.pdf_command(job))
+        problem = store.run(job, work.check_job)   # in a worker, with time and memory limits
+        if problem:
+            job.checked = work.stopped(job, problem)
+        elif job.built and auto_pdf:
+            store.submit_pdf(job)
         return redirect(url_for("job_page", jid=job.id), 303)
 
     @app.get("/rollover")
@@ -255,12 +254,10 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
             job.name = receive("workbook", job, work.INPUT)
         except Refused as exc:
             return refused("rollover.html", exc, job)
-        job.checked = work.check(job)
-        if job.checked.exit_status == 0:
-            work.rollover(job, int(raw_year) if raw_year else None,
-                          request.form.get("keep_lines") == "1")
-        else:
-            work.annotate(job)
+        problem = store.run(job, work.rollover_job, int(raw_year) if raw_year else None,
+                            request.form.get("keep_lines") == "1")
+        if problem:
+            job.checked = work.stopped(job, problem)
         return redirect(url_for("job_page", jid=job.id), 303)
 
     @app.get("/diff")
@@ -278,7 +275,9 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
             return refused("diff.html", exc, job)
         job.names = (a, b)
         job.name = f"{a} 与 {b}"
-        work.diff(job)
+        problem = store.run(job, work.diff_job)
+        if problem:
+            job.error = problem
         return redirect(url_for("job_page", jid=job.id), 303)
 
     # ------------------------------------------------------------------ a job
@@ -323,7 +322,7 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
     def job_pdf(jid: str):
         job = job_or_404(jid, "check")
         if job.built and job.pdf.state in ("idle", "failed"):
-            store.submit_pdf(job, work.pdf_command(job))
+            store.submit_pdf(job)
         if request.accept_mimetypes.best == "application/json":
             return jsonify(pdf=pdf_status(job))
         return redirect(url_for("job_page", jid=job.id) + "#pdf", 303)

@@ -2,10 +2,15 @@
 
 No database: the jobs live in a dict guarded by a lock; their files live in ROOT/<id>/. A
 sweeper thread removes jobs older than `ttl` (never one whose PDF is still being built) and
-any stray folder in ROOT; `close()` removes everything. PDFs are built by at most `pdf_workers`
-at once, each in its own Python process (WeasyPrint is CPU-bound: a process keeps the page
-responsive, can be stopped at shutdown, and one big PDF cannot stall the others); a thread pool
-of that size runs them, so a job knows exactly when its PDF leaves the queue.
+any stray folder in ROOT; `close()` removes everything.
+
+The work itself runs in worker processes (compiler/workers.py), never in the web server: the
+check of an upload (with its annotated workbook and quick outputs, or its rollover or diff) in
+one of `check_workers`, each PDF in one of `pdf_workers`. Workers stay warm between jobs
+(WeasyPrint and the fonts load once per PDF worker), their memory is capped, each job has a time
+limit, and a job stopped by either (or whose worker died) gives the page a Chinese message; the
+next job gets a fresh worker. A thread pool of `pdf_workers` threads queues the PDFs, so a job
+knows exactly when its PDF leaves the queue.
 """
 from __future__ import annotations
 
@@ -68,9 +73,17 @@ class Job:
         return self.pdf.state in ("queued", "running")
 
 
+# modules every check worker needs, imported once in the fork server its workers fork from
+CHECK_IMPORTS = ["compiler.web.work", "compiler.pipeline", "compiler.checks", "compiler.derive",
+                 "compiler.render.build", "compiler.render.html", "compiler.annotate",
+                 "compiler.rollover", "compiler.diff", "openpyxl", "jinja2"]
+
+
 class JobStore:
     def __init__(self, root: Path | None = None, ttl: float = 3600, pdf_workers: int = 2,
-                 sweep_every: float | None = None):
+                 sweep_every: float | None = None, check_workers: int = 2,
+                 limits=None, check_seconds: float = 120,
+                 pdf_seconds: float = 600):
         self._own_root = root is None
         self.root = Path(tempfile.mkdtemp(prefix="gongkai-web-")) if root is None else Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -81,7 +94,12 @@ class JobStore:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._threads: ThreadPoolExecutor | None = None
-        self._procs: set = set()           # running PDF processes (subprocess.Popen)
+        from ..workers import Limits, Pool
+        limits = limits or Limits()
+        self.check_seconds, self.pdf_timeout = check_seconds, pdf_seconds
+        self.checks = Pool(check_workers, limits, imports=CHECK_IMPORTS)
+        self.pdfs = Pool(pdf_workers, limits, preload="compiler.render.pdf:preload",
+                         imports=CHECK_IMPORTS)
         self._stop = threading.Event()
         self._closed = False
         self._sweeper = threading.Thread(target=self._sweep_loop, name="gongkai-sweeper",
@@ -124,6 +142,26 @@ class JobStore:
         with self._lock:
             return len(self._jobs)
 
+    # ------------------------------------------------------------------ work in a worker
+    def warm(self) -> None:
+        """Start the workers now, in the background (a served page's first PDF then finds
+        WeasyPrint and the fonts loaded)."""
+        self.checks.warm()
+        self.pdfs.warm()
+
+    def run(self, job: Job, fn, *args) -> str | None:
+        """Run fn(job, *args) -> Job in a check worker and take over what it set on the job.
+        None when done; the message (Chinese) when the worker stopped it (time, memory)."""
+        from ..workers import JobFailed
+        try:
+            done = self.checks.run(fn, job, *args, timeout=self.check_seconds)
+        except JobFailed as exc:
+            return exc.message
+        for name in ("name", "names", "checked", "checks", "built", "build_error", "annotated",
+                     "annotate_error", "marked", "result", "error"):
+            setattr(job, name, getattr(done, name))
+        return None
+
     # ------------------------------------------------------------------ sweeping
     def sweep(self, now: float | None = None) -> int:
         now = time.time() if now is None else now
@@ -164,48 +202,36 @@ class JobStore:
             return sum(1 for j in self._jobs.values()
                        if j.pdf.state == "queued" and j.pdf.queued < job.pdf.queued)
 
-    def submit_pdf(self, job: Job, argv: list[str], timeout: float = 600) -> None:
-        """Build the job's PDF by running `argv` (a fresh Python process) in one of the
-        `pdf_workers` slots; exit status 0 = done, else its stderr is the message."""
+    def submit_pdf(self, job: Job, timeout: float | None = None) -> None:
+        """Build the job's PDF in one of the `pdf_workers` warm workers; done, or failed with
+        the message the page shows."""
         if job.busy or self._closed:
             return
         with self._lock:
             if self._threads is None:
                 self._threads = ThreadPoolExecutor(self.pdf_workers, thread_name_prefix="gongkai-pdf")
         job.pdf = Pdf(state="queued", queued=time.time())
-        self._threads.submit(self._run_pdf, job, argv, timeout)
+        self._threads.submit(self._run_pdf, job, timeout or self.pdf_timeout)
 
-    def _run_pdf(self, job: Job, argv: list[str], timeout: float) -> None:
-        import subprocess
+    def _run_pdf(self, job: Job, timeout: float) -> None:
+        from ..workers import JobFailed
+        from .work import INPUT, OUT, build_pdf
         pdf = job.pdf
         if self._closed:
             pdf.state, pdf.error = "failed", "已停止"
             return
         pdf.started, pdf.state = time.time(), "running"
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
-            with self._lock:
-                self._procs.add(proc)
-            try:
-                _, err = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, err = proc.communicate()
-                err = f"超过 {timeout:.0f} 秒仍未完成，已停止".encode()
-            finally:
-                with self._lock:
-                    self._procs.discard(proc)
-            if proc.returncode == 0:
-                pdf.state = "done"
-                self.pdf_seconds.append(time.time() - pdf.started)
-                del self.pdf_seconds[:-20]
-            else:
-                text = err.decode("utf-8", "replace").strip().splitlines()
-                pdf.error = text[-1] if text else f"进程退出，状态 {proc.returncode}"
-                pdf.state = "failed"
-        except Exception as exc:  # could not even start the process
-            pdf.error, pdf.state = f"{type(exc).__name__}: {exc}", "failed"
+            self.pdfs.run(build_pdf, job.path(INPUT), job.path(OUT), timeout=timeout)
+            pdf.state = "done"
+            self.pdf_seconds.append(time.time() - pdf.started)
+            del self.pdf_seconds[:-20]
+        except JobFailed as exc:
+            pdf.error, pdf.state = exc.message, "failed"
+        except RuntimeError as exc:   # build_pdf's own message
+            pdf.error, pdf.state = str(exc), "failed"
+        except Exception as exc:  # a bug: still a message, never a hung page
+            pdf.error, pdf.state = f"内部错误（{type(exc).__name__}: {exc}）", "failed"
         finally:
             pdf.finished = time.time()
 
@@ -216,15 +242,9 @@ class JobStore:
             return
         self._closed = True
         self._stop.set()
-        with self._lock:
-            procs = list(self._procs)
-        for p in procs:  # a PDF half-way: end it, so it cannot write into a removed folder
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=5)
-            except Exception:
-                p.kill()
+        # a PDF half-way: end it, so it cannot write into a removed folder
+        self.pdfs.close()
+        self.checks.close()
         if self._threads is not None:
             self._threads.shutdown(wait=True, cancel_futures=True)
         with self._lock:

@@ -95,10 +95,53 @@ def zip_folder(folder: Path, target: Path, prefix: str) -> None:
     target.write_bytes(buf.getvalue())
 
 
-def pdf_command(job: Job) -> list[str]:
-    """The worker process that writes the job's PDF (compiler/web/pdfworker.py)."""
-    import sys
-    return [sys.executable, "-m", "compiler.web.pdfworker", str(job.path(INPUT)), str(job.path(OUT))]
+# ---------------------------------------------------------------------------------------------
+# what a page's worker process does (JobStore.run): the job in, the job with its results out
+
+def portable(checked):
+    """A checked workbook as the page needs it, small enough to send back from the worker: the
+    report and the Budget, without the catalogue, templates and bytes."""
+    from ..pipeline import Result
+    return Result(checked.path, checked.report, checked.budget, error=checked.error,
+                  error_status=checked.error_status)
+
+
+def check_job(job: Job, build: bool = True) -> Job:
+    """检查并生成: the check, the annotated workbook, and the quick outputs of a clean one."""
+    job.checked = check(job)
+    annotate(job)
+    if build and job.checked.exit_status == 0:
+        build_quick(job)
+    job.checked = portable(job.checked)
+    return job
+
+
+def rollover_job(job: Job, year: int | None, keep_lines: bool) -> Job:
+    """下一年度: the check, then the next year's workbook, or the annotated one."""
+    job.checked = check(job)
+    if job.checked.exit_status == 0:
+        rollover(job, year, keep_lines)
+    else:
+        annotate(job)
+    job.checked = portable(job.checked)
+    return job
+
+
+def diff_job(job: Job) -> Job:
+    """比较: both checks and the comparison."""
+    diff(job)
+    job.checks = tuple(portable(c) for c in job.checks)
+    return job
+
+
+def stopped(job: Job, message: str):
+    """The checked workbook the page shows when its worker was stopped (time, memory): one
+    diagnostic saying so."""
+    from ..diagnostics import Report
+    from ..pipeline import Result
+    report = Report(file=job.name)
+    report.add("E-FILE-009", f"“{job.name}”：{message}")
+    return Result(job.path(INPUT), report)
 
 
 def build_pdf(source: Path, out: Path) -> None:
