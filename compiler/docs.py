@@ -69,7 +69,9 @@ def figure_names_md() -> str:
            "填入该数字（按文件的单位：万元，两位小数，与说明中的数字一致）；`gongkai rollover` 按原样结转文字，"
            "所以下一年的文件写的是下一年的数字。「」用全角直角引号，中文输入法可直接输入，Excel、WPS 中无需转义。",
            "", "名称写错（E-TEXT-012，提示最接近的名称）、写在没有该数字的地方（E-TEXT-013）时检查报错；"
-           "「」中不像名称的内容（W-TEXT-014）按原文印出。", ""]
+           "「」中不像名称的内容（W-TEXT-014）按原文印出。", "",
+           "单位自己的预算公开（`--unit`）中，部门的名称指该单位的数字；上年的名称没有数值（上年数是部门的），"
+           "文字中写了的，该单位的文件不生成并说明是哪个单元格。", ""]
     for scope, title, where in SCOPES:
         rows = [(n, e) for n, e in figures.items() if e.get("scope", "department") == scope]
         if not rows:

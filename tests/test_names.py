@@ -190,3 +190,18 @@ def test_a_wrong_name_entry_in_a_templates_folder_is_a_message(tmp_path):
     assert "figures.toml：名称「我的数字」的 scope 应为 department、上年、unit、project 之一" in d.message
     (tmp_path / "figures.toml").write_text('["我的数字"]\nvalue = "three.car_run"\n', encoding="utf-8")
     assert registry(load_config(tmp_path))["我的数字"]["value"] == "three.car_run"   # a name added
+
+
+def test_a_unit_document_without_the_figure_a_text_names_is_not_built(tmp_path):
+    """A unit's own document has no 上年数: a 说明文字 naming 「上年机关运行经费」 cannot be said
+    there, so that document is not written (the department's is)."""
+    def fn(wb):
+        _rows(wb["说明文字"])["机关运行经费说明"][1].value = "主要用于维持机关的正常运转，上年为「上年机关运行经费」"
+    wb = mutate(EXAMPLE, tmp_path / "named.xlsx", fn)
+    build(wb, tmp_path / "dept")
+    result = compile_workbook(wb, Options(formats=("html",), out=tmp_path / "unit", unit="031001"))
+    assert result.exit_status == 1 and not result.written
+    rows = {t.key: t.row for t in check(EXAMPLE).budget.texts}
+    assert result.error.startswith(f"文字中的数字名称在本文件中没有数值，未生成：说明文字!B{rows['机关运行经费说明']}："
+                                   "「上年机关运行经费」是部门的上年数，单位预算公开中没有")
+    assert not (tmp_path / "unit").exists() or not any((tmp_path / "unit").iterdir())

@@ -69,6 +69,7 @@ class Namer:
         self.names = registry(config)
         self._amounts = project_amounts
         self._unit_facts: dict[str, dict] = {}
+        self.missing: list[str] = []     # names written where they have no figure
 
     def amounts(self) -> dict:
         if self._amounts is None:
@@ -106,6 +107,8 @@ class Namer:
             raw = _path(self.unit_facts(code), source)
         else:
             raw = _path(self.facts, source)
+        if raw is None and scope == "上年" and self.budget.scope:
+            raise NameError_(f"「{name}」是部门的上年数，单位预算公开中没有")
         if raw is None:
             raise NameError_(f"「{name}」在本工作簿中没有数值（{entry.get('missing', '没有填写它所依据的数据')}）")
         return self.shown(entry, raw)
@@ -130,7 +133,9 @@ class Namer:
         def repl(m: re.Match) -> str:
             try:
                 return self.value(m.group(1), project)
-            except NameError_:
+            except NameError_ as exc:
+                if not exc.unknown:
+                    self.missing.append(str(exc))
                 return m.group(0)
         return NAME.sub(repl, text)
 
@@ -161,9 +166,19 @@ def resolve(budget, facts: dict, config, catalog):
     namer = Namer(budget, facts, config, catalog)
     updates: dict[int, dict] = {}
     records: dict[int, object] = {}
+    missing: list[str] = []
     for rec, fld, _header, text in cells:
         updates.setdefault(id(rec), {})[fld] = namer.fill(text, project_of(budget, rec))
         records[id(rec)] = rec
+        missing += [f"{rec.sheet}!{rec.cell(fld) or ''}：{m}" for m in namer.missing]
+        namer.missing.clear()
+    if missing:
+        # the checks stop these in the department's document (E-TEXT-013); a unit's own
+        # document has no 上年数 (they are the department's): it is not built, rather than
+        # printing 「上年机关运行经费」
+        from ..render.build import BuildError
+        raise BuildError("文字中的数字名称在本文件中没有数值，未生成：" + "；".join(missing[:5])
+                         + ("等" if len(missing) > 5 else ""))
 
     def new(rec):
         return rec.model_copy(update=updates[id(rec)]) if id(rec) in updates else rec
