@@ -218,3 +218,14 @@ def test_numbers_without_a_figure_of_their_measure_are_left_alone(example, tmp_p
 def test_foreign_currency_is_not_a_budget_amount(example, tmp_path):
     c = check(example, tmp_path, cells(**{"项目!M3": "对出口额达到100万美元的企业进行奖励，共安排100万元。"}))
     assert not at(c, "项目!M3")
+
+
+def test_an_amount_copied_from_the_narrative_is_no_mismatch(example, tmp_path):
+    """The narrative apportions 人员经费 to 2196.52 万元 so 基本支出 2946.57 adds up (half-up alone
+    gives 2196.51): a text quoting either is fine, one a cent further off is not."""
+    c = check(example, tmp_path, cells(**{
+        "说明文字!B5": "基本支出2946.57万元，其中：人员经费2196.52万元，公用经费750.05万元。",
+        "说明文字!B6": "人员经费2196.53万元。"}))
+    assert not at(c, "说明文字!B5")
+    d = found(c, "W-TEXT-003", "说明文字!B6", "warning")[0]
+    assert d.actual == "21,965,300"

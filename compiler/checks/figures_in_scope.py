@@ -205,6 +205,24 @@ class Scopes:
         return out + self.overall
 
     @cached_property
+    def printed(self) -> dict[str, Decimal]:
+        """Figure name -> its 万元 as the narrative prints it, where that is not the half-up value
+        (a part apportioned so the parts add up to their total: derive/parts.py). Worked out
+        only when a typed amount matches no figure half-up."""
+        from ..derive.facts import derive_facts
+        from ..derive.names import _path, registry
+        from ..render.format import Amount, to_wan
+        if self.ctx.config is None or self.ctx.catalog is None:
+            return {}
+        facts = derive_facts(self.budget, self.ctx.catalog, self.ctx.config, [])
+        out = {}
+        for name, e in registry(self.ctx.config).items():
+            raw = _path(facts, e["value"]) if e.get("scope", "department") == "department" else None
+            if isinstance(raw, Amount) and raw.printed != to_wan(Decimal(raw)):
+                out[name] = raw.printed
+        return out
+
+    @cached_property
     def largest(self) -> Decimal:
         return max((f.value for f in self.department if f.kind == "money"), default=ZERO)
 

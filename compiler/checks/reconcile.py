@@ -148,7 +148,7 @@ class Reconciler:
                 if q.kind == "money" and not q.foreign and self._is_budget(q) \
                         and not self.related(q, figures):
                     stated.add(q.value)
-                    if not any(q.matches(f.value) for f in budget):
+                    if not any(q.matches(f.value) for f in budget) and not self._as_printed(q, budget):
                         unmatched.append((rec, fld, header, q))
                 else:
                     self.target(rec, fld, header, q, figures)
@@ -168,6 +168,14 @@ class Reconciler:
             self.ctx.add("W-TEXT-003", f"{header}中的“{q.text}”（{yuan(q.value)}）与{scope}的金额都不相同；"
                          f"最接近的：{listed}", rec, fld, expected=near[0].value if near else None,
                          actual=q.value)
+
+    def _as_printed(self, q: Quantity, figures: list[Figure]) -> bool:
+        """A 万元 amount as the narrative prints it: a part apportioned to add up to its total
+        (人员经费 2196.52 万元 beside 基本支出 2946.57 万元) may differ by a cent from half-up."""
+        if q.scale != 10000 or q.places != 2:
+            return False
+        printed = self.scopes.printed
+        return any(printed.get(f.name) == q.value / q.scale for f in figures)
 
     def _is_budget(self, q: Quantity) -> bool:
         return (q.comparator in (None, "=") and not q.approx and not ECONOMIC.search(q.before + q.after)
