@@ -144,7 +144,7 @@ def test_the_blank_workbooks_default_texts_name_their_figures(tmp_path):
 def test_every_name_has_a_value_on_the_example():
     """No name of the list points at a fact that does not exist: each department and unit name
     has a value on the example, each 上年 name one unless its 指标 is not in the 上年数 sheet."""
-    from compiler.derive.names import Namer, NameError_
+    from compiler.derive.names import Namer, NameProblem
     from conftest import example_views
     budget, catalog, views = example_views()
     namer = Namer(budget, views.facts, load_config(), catalog)
@@ -155,7 +155,7 @@ def test_every_name_has_a_value_on_the_example():
         if scope == "上年" and entry["value"].split(".")[1] not in prior:
             try:
                 namer.value(name)
-            except NameError_ as exc:
+            except NameProblem as exc:
                 assert "上年数表中没有" in str(exc)
             else:
                 raise AssertionError(name)

@@ -3,7 +3,7 @@ where it has a figure. Checked with the resolver the build uses, so what passes 
 the document prints."""
 from __future__ import annotations
 
-from ..derive.names import NAME, Namer, NameError_, name_cells, project_of
+from ..derive.names import NAME, Namer, NameProblem, name_cells, project_of
 from ..diagnostics import E, W, rule
 from .context import Context
 
@@ -29,7 +29,7 @@ def check(ctx: Context) -> None:
         for m in NAME.finditer(text):
             try:
                 namer.value(m.group(1), project)
-            except NameError_ as exc:
+            except NameProblem as exc:
                 if exc.unknown and not exc.near:
                     ctx.add("W-TEXT-014", f"{header}中的{m.group(0)}{str(exc)[len(m.group(0)):]}，将按原文印出",
                             rec, fld, actual=m.group(0))

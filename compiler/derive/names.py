@@ -27,7 +27,7 @@ from ..render.format import change, wan
 NAME = re.compile(r"「([^「」\n]{1,40})」")
 
 
-class NameError_(ValueError):
+class NameProblem(ValueError):
     """Why a name has no value in a cell (Chinese, for the diagnostic)."""
 
     def __init__(self, message: str, unknown: bool = False, near: list[str] | None = None):
@@ -92,25 +92,25 @@ class Namer:
         entry = self.names.get(name.strip())
         if entry is None:
             near = difflib.get_close_matches(name.strip(), list(self.names), n=3, cutoff=0.5)
-            raise NameError_(f"「{name}」不是数字的名称", unknown=True, near=near)
+            raise NameProblem(f"「{name}」不是数字的名称", unknown=True, near=near)
         scope, source = entry.get("scope", "department"), entry["value"]
         if scope == "project":
             if project is None:
-                raise NameError_(f"「{name}」是项目的金额，只能写在项目（或其绩效指标）的文字中")
+                raise NameProblem(f"「{name}」是项目的金额，只能写在项目（或其绩效指标）的文字中")
             raw = (self.amounts().get(project.name, Decimal(0)) if source == "amount"
                    else getattr(project, source))
         elif scope == "unit":
             if project is None and not self.budget.scope:
-                raise NameError_(f"「{name}」是单位的数字，只能写在项目（或其绩效指标）的文字中，"
+                raise NameProblem(f"「{name}」是单位的数字，只能写在项目（或其绩效指标）的文字中，"
                                  f"指该项目所属的单位")
             code = project.unit if project is not None else self.budget.scope
             raw = _path(self.unit_facts(code), source)
         else:
             raw = _path(self.facts, source)
         if raw is None and scope == "上年" and self.budget.scope:
-            raise NameError_(f"「{name}」是部门的上年数，单位预算公开中没有")
+            raise NameProblem(f"「{name}」是部门的上年数，单位预算公开中没有")
         if raw is None:
-            raise NameError_(f"「{name}」在本工作簿中没有数值（{entry.get('missing', '没有填写它所依据的数据')}）")
+            raise NameProblem(f"「{name}」在本工作簿中没有数值（{entry.get('missing', '没有填写它所依据的数据')}）")
         return self.shown(entry, raw)
 
     @staticmethod
@@ -133,7 +133,7 @@ class Namer:
         def repl(m: re.Match) -> str:
             try:
                 return self.value(m.group(1), project)
-            except NameError_ as exc:
+            except NameProblem as exc:
                 if not exc.unknown:
                     self.missing.append(str(exc))
                 return m.group(0)
@@ -165,11 +165,9 @@ def resolve(budget, facts: dict, config, catalog):
         return budget
     namer = Namer(budget, facts, config, catalog)
     updates: dict[int, dict] = {}
-    records: dict[int, object] = {}
     missing: list[str] = []
     for rec, fld, _header, text in cells:
         updates.setdefault(id(rec), {})[fld] = namer.fill(text, project_of(budget, rec))
-        records[id(rec)] = rec
         missing += [f"{rec.sheet}!{rec.cell(fld) or ''}：{m}" for m in namer.missing]
         namer.missing.clear()
     if missing:
@@ -183,10 +181,8 @@ def resolve(budget, facts: dict, config, catalog):
     def new(rec):
         return rec.model_copy(update=updates[id(rec)]) if id(rec) in updates else rec
 
-    change_: dict = {}
-    for attr in ("info", "staff"):
-        change_[attr] = new(getattr(budget, attr))
+    changed: dict = {attr: new(getattr(budget, attr)) for attr in ("info", "staff")}
     for attr, value in budget:
         if isinstance(value, list) and value and hasattr(value[0], "sheet"):
-            change_[attr] = [new(r) for r in value]
-    return budget.model_copy(update=change_)
+            changed[attr] = [new(r) for r in value]
+    return budget.model_copy(update=changed)
