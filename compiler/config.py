@@ -89,8 +89,10 @@ def _check_figures(figures: dict) -> None:
     wrong entry is a message naming it, never a traceback at the first text that uses it."""
     for name, e in figures.items():
         where = f"{FIGURES_FILE}：名称「{name}」"
-        if not isinstance(e, dict) or not isinstance(e.get("value"), str) or not e["value"]:
-            raise ConfigError(f"{where}缺少 value（数字从哪里来）")
+        value = e.get("value") if isinstance(e, dict) else None
+        if not value or not (isinstance(value, str) or (isinstance(value, list)
+                                                       and all(isinstance(v, str) for v in value))):
+            raise ConfigError(f"{where}缺少 value（数字从哪里来：一个路径或路径的列表）")
         if e.get("scope", "department") not in FIGURE_SCOPES:
             raise ConfigError(f"{where}的 scope 应为 {'、'.join(FIGURE_SCOPES)} 之一")
         if e.get("kind", "money") not in FIGURE_KINDS:

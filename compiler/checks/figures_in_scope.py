@@ -210,14 +210,14 @@ class Scopes:
         (a part apportioned so the parts add up to their total: derive/parts.py). Worked out
         only when a typed amount matches no figure half-up."""
         from ..derive.facts import derive_facts
-        from ..derive.names import _path, registry
+        from ..derive.names import _value, registry
         from ..render.format import Amount, to_wan
         if self.ctx.config is None or self.ctx.catalog is None:
             return {}
         facts = derive_facts(self.budget, self.ctx.catalog, self.ctx.config, [])
         out = {}
         for name, e in registry(self.ctx.config).items():
-            raw = _path(facts, e["value"]) if e.get("scope", "department") == "department" else None
+            raw = _value(facts, e["value"]) if e.get("scope", "department") == "department" else None
             if isinstance(raw, Amount) and raw.printed != to_wan(Decimal(raw)):
                 out[name] = raw.printed
         return out

@@ -14,6 +14,8 @@ The names are template data (figures.toml of the profile, merged like document.t
 * ``上年``: a path into the facts' 上年数 (``prior.公务接待费.prior``), or ``kind = "change"``:
   the 增加/减少 phrase of that 上年数 指标.
 
+``value`` may also be a list of paths, added up (the “三公” as the sum of its four 指标).
+
 ``kind`` is ``money`` (万元, the default), ``count`` (with ``unit``: 人, 辆) or ``year``."""
 from __future__ import annotations
 
@@ -61,6 +63,19 @@ def _path(facts: dict, path: str):
     return node
 
 
+def _value(facts: dict, source):
+    """The value of a path, or the sum of a list of paths (None when one is missing): 三公经费增减
+    is the change of the four 上年数 指标 of the “三公” together."""
+    if isinstance(source, str):
+        return _path(facts, source)
+    raws = [_path(facts, p) for p in source]
+    if not raws or any(r is None for r in raws):
+        return None
+    if all(isinstance(r, dict) for r in raws):  # 上年数 指标: add current and prior alike
+        return {k: sum((r[k] for r in raws), Decimal(0)) for k in ("current", "prior")}
+    return sum(raws, Decimal(0))
+
+
 class Namer:
     """Resolves the names of one document: its Budget, its facts, the template data."""
 
@@ -104,9 +119,9 @@ class Namer:
                 raise NameProblem(f"「{name}」是单位的数字，只能写在项目（或其绩效指标）的文字中，"
                                  f"指该项目所属的单位")
             code = project.unit if project is not None else self.budget.scope
-            raw = _path(self.unit_facts(code), source)
+            raw = _value(self.unit_facts(code), source)
         else:
-            raw = _path(self.facts, source)
+            raw = _value(self.facts, source)
         if raw is None and scope == "上年" and self.budget.scope:
             raise NameProblem(f"「{name}」是部门的上年数，单位预算公开中没有")
         if raw is None:
