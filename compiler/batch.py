@@ -420,7 +420,7 @@ def _build_and_report(args, paths: list[Path], formats: list[str], units: list[s
                       what: str, shard: dict | None = None) -> int:
     """Build in workers with progress, then the summary table, OUT/index.html,
     OUT/summary.json and --report-json. Exit status 1 if any failed."""
-    from .workbook.new import write_atomic
+    from .files import write_atomic, write_set
     pdfa = bool(getattr(args, "pdfa", False))
     out = Path(args.out)
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(paths)))
@@ -447,10 +447,10 @@ def _build_and_report(args, paths: list[Path], formats: list[str], units: list[s
     where = f"分片 {part}（共 {shard['total']} 个工作簿）：" if shard else ""
     print(f"\n{where}{len(results)} {what}：{len(results) - failed} 个成功，{failed} 个失败；"
           f"用时 {seconds:.1f} 秒（{jobs} 个进程）")
-    write_atomic(out / "index.html", render_index(results, seconds, jobs, part).encode("utf-8"))
-    print(f"已生成：{out / 'index.html'}")
     text = summary_json(results, seconds, jobs, out, shard)
-    write_atomic(out / SUMMARY, text.encode("utf-8"))
+    write_set({out / "index.html": render_index(results, seconds, jobs, part).encode("utf-8"),
+               out / SUMMARY: text.encode("utf-8")})   # one set: never an index without its summary
+    print(f"已生成：{out / 'index.html'}")
     if args.report_json:
         if args.report_json == "-":
             print(text)

@@ -310,24 +310,17 @@ def import_catalog(source: Path, year: int, out: Path, *, force: bool = False,
     if out.exists() and not (out.is_dir() and not any(out.iterdir())) and not force:
         raise ImportFailure(f"{out} 已存在（不会覆盖；确需覆盖请加 --force）")
     result = read_list(source)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
-        meta = build_folder(result, source, year, tmp, partial=partial)
+    from ..files import write_tree
+    done: dict = {}
+
+    def fill(tmp: Path) -> None:   # written beside OUT, checked, then renamed in (files.py)
+        done["meta"] = build_folder(result, source, year, tmp, partial=partial)
         try:
             _load(tmp.resolve())  # the same checks as a built-in catalogue
         except CatalogError as exc:
             raise ImportFailure(f"导入结果未通过科目目录检查：{exc}") from None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    write_tree(out, fill)
+    meta = done["meta"]
     return result, meta
 
 

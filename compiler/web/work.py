@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from ..diagnostics import Report
+from ..files import write_atomic, write_set
 from .jobs import Job
 
 INPUT = "input.xlsx"          # the upload (check, rollover)
@@ -56,10 +57,10 @@ def annotate(job: Job) -> None:
     job.marked = has_marks(src)
     try:
         if checked.report.items:
-            job.path(ANNOTATED).write_bytes(annotate_bytes(src, checked.report).data)
+            write_atomic(job.path(ANNOTATED), annotate_bytes(src, checked.report).data)
             job.annotated = True
         if job.marked:
-            job.path(CLEAN).write_bytes(strip_bytes(src)[0])
+            write_atomic(job.path(CLEAN), strip_bytes(src)[0])
     except AnnotateError as exc:
         job.annotate_error = str(exc)
     except Exception as exc:  # a bug in the marks must not hide the diagnostics (HTTP 500)
@@ -92,7 +93,7 @@ def zip_folder(folder: Path, target: Path, prefix: str) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, f.read_bytes())
-    target.write_bytes(buf.getvalue())
+    write_atomic(target, buf.getvalue())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,8 +168,8 @@ def rollover(job: Job, year: int | None, keep_lines: bool) -> None:
         job.error = f"新的预算年度 {year} 应晚于原预算年度 {info.year}"
         return
     r = roll(job.checked.budget, year, keep_lines)
-    job.path(NEXT).write_bytes(deterministic_bytes(build_workbook(dept=info.dept_name, year=r.year,
-                                                                  data=r.data)))
+    write_atomic(job.path(NEXT), deterministic_bytes(build_workbook(dept=info.dept_name, year=r.year,
+                                                                    data=r.data)))
     r.keep_lines = keep_lines
     r.procurement = len(job.checked.budget.procurement)
     job.result = r
@@ -194,7 +195,7 @@ def diff(job: Job) -> None:
     if names[0] == names[1]:
         names = [f"{names[0]}（原）", f"{names[1]}（新）"]
     d = compare(va, vb, *names)
-    job.path(DIFF_HTML).write_text(format_html(d), encoding="utf-8")
-    job.path(DIFF_JSON).write_text(format_json(d) + "\n", encoding="utf-8")
+    write_set({job.path(DIFF_HTML): format_html(d).encode("utf-8"),
+               job.path(DIFF_JSON): (format_json(d) + "\n").encode("utf-8")})
     job.result = d
 
