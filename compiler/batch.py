@@ -420,9 +420,10 @@ def _build_and_report(args, paths: list[Path], formats: list[str], units: list[s
                       what: str, shard: dict | None = None) -> int:
     """Build in workers with progress, then the summary table, OUT/index.html,
     OUT/summary.json and --report-json. Exit status 1 if any failed."""
-    from .files import write_atomic, write_set
+    from .files import refuse_file, write_atomic, write_set
     pdfa = bool(getattr(args, "pdfa", False))
     out = Path(args.out)
+    refuse_file(out)   # `-o FILE`: said at once (exit 2), not after every department failed
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(paths)))
     part = f"{shard['index']}/{shard['count']}" if shard else ""
     print(f"生成 {len(paths)} {what}的公开文件（{jobs} 个进程）→ {out}/", file=sys.stderr)

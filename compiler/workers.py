@@ -130,6 +130,8 @@ class Pool:
             raise JobFailed("已停止", "closed")
         worker = self._slots.get()
         try:
+            if self._closed:
+                raise JobFailed("已停止", "closed")
             if worker is None:
                 worker = self._worker()
             with self._lock:

@@ -195,3 +195,16 @@ def test_a_build_waits_for_the_folder_lock(tmp_path):
         assert not done.wait(0.5) and not (out / "a.html").exists()
     t.join()
     assert (out / "a.html").read_bytes() == b"a"
+
+
+def test_batch_output_that_is_a_file(small, tmp_path):
+    """A batch into `-o FILE` says so before building anything (exit 2)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        (folder / name).write_bytes(small.read_bytes())
+    target = tmp_path / "afile"
+    target.write_text("mine", encoding="utf-8")
+    r = run_cli("build", folder, "-o", target)
+    assert r.returncode == 2 and "是一个文件，不是文件夹" in r.stderr and "生成失败" not in r.stderr + r.stdout
+    assert target.read_text(encoding="utf-8") == "mine"
