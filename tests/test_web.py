@@ -207,6 +207,22 @@ def test_unreadable_upload(client):
     assert "“坏.xlsx”" in text and "input.xlsx" not in text  # the name the user knows
 
 
+def test_full_disk_on_the_server_is_said(client, store, small, monkeypatch):
+    """The server's disk full while saving an upload: a message (HTTP 507), not HTTP 500."""
+    import errno
+    from pathlib import Path as P
+    real = P.open
+
+    def full(self, mode="r", *a, **k):
+        if "w" in mode and self.name == "input.xlsx":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, mode, *a, **k)
+    monkeypatch.setattr(P, "open", full)
+    r = upload(client, small.read_bytes())
+    assert r.status_code == 507 and "磁盘空间不足" in r.get_data(as_text=True)
+    assert len(store) == 0
+
+
 def test_no_file_chosen(client):
     r = client.post("/check", data={}, content_type="multipart/form-data")
     assert r.status_code == 400 and "请先选择一个工作簿文件" in r.get_data(as_text=True)

@@ -121,12 +121,18 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
             raise Refused("请先选择一个工作簿文件（.xlsx）。")
         path = job.path(target)
         size = 0
-        with path.open("wb") as out:
-            while chunk := f.stream.read(1024 * 1024):
-                size += len(chunk)
-                if size > limits.upload:
-                    raise Refused(too_large(), 413)
-                out.write(chunk)
+        try:
+            with path.open("wb") as out:
+                while chunk := f.stream.read(1024 * 1024):
+                    size += len(chunk)
+                    if size > limits.upload:
+                        raise Refused(too_large(), 413)
+                    out.write(chunk)
+        except OSError as exc:  # the server's disk, not the user's file: say so, not HTTP 500
+            import errno
+            why = "磁盘空间不足" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
+            raise Refused(f"服务器无法保存上传的文件（{why}）。请稍后重试，或告知运行 gongkai 的人员。",
+                          507) from None
         if size == 0:
             raise Refused(f"“{display_name(f.filename)}”是空文件（0 字节），请重新选择。")
         inspect_zip(path, limits)

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from ..diagnostics import Report
-from ..files import write_atomic, write_set
+from ..files import OutputError, write_atomic, write_set
 from .jobs import Job
 
 INPUT = "input.xlsx"          # the upload (check, rollover)
@@ -61,7 +61,7 @@ def annotate(job: Job) -> None:
             job.annotated = True
         if job.marked:
             write_atomic(job.path(CLEAN), strip_bytes(src)[0])
-    except AnnotateError as exc:
+    except (AnnotateError, OutputError) as exc:
         job.annotate_error = str(exc)
     except Exception as exc:  # a bug in the marks must not hide the diagnostics (HTTP 500)
         job.annotate_error = f"无法生成标注版工作簿（内部错误 {type(exc).__name__}）；问题清单见下。"
@@ -73,13 +73,13 @@ def build_quick(job: Job) -> None:
     from ..render.build import BuildError
     try:
         render(job.checked, Options(formats=tuple(QUICK), out=job.path(OUT)))
-    except BuildError as exc:
+        zip_folder(job.path(f"{OUT}/input-data"), job.path(DATA_ZIP), "data")
+    except (BuildError, OutputError) as exc:
         job.build_error = str(exc)
         return
     except Exception as exc:  # a bug: say so, keep the page
         job.build_error = f"内部错误（{type(exc).__name__}: {exc}）"
         return
-    zip_folder(job.path(f"{OUT}/input-data"), job.path(DATA_ZIP), "data")
     job.built = True
 
 
