@@ -3,9 +3,9 @@ and replaceable.
 
 * Warm: a worker lives for many jobs, so WeasyPrint, the fonts' coverage and the templates are
   imported and loaded once per worker (``preload``), not once per job.
-* Bounded: each worker's address space is capped (RLIMIT_AS, ``Limits.memory_mb``) so one
-  hostile or huge workbook cannot take the machine's memory; a job has a time limit; a worker
-  is replaced after ``Limits.tasks`` jobs or when it holds more than ``Limits.rss_mb`` after a
+* Bounded: each worker's address space is capped (RLIMIT_AS: what it maps at start plus
+  ``Limits.memory_mb``) so one hostile or huge workbook cannot take the machine's memory; a job
+  has a time limit; a worker is replaced after ``Limits.tasks`` jobs or when it holds more than ``Limits.rss_mb`` after a
   job (fragmentation and caches only grow).
 * Replaceable: each worker is a ProcessPoolExecutor of one process running one job at a time,
   so a failure belongs to exactly one job. A job over its time is stopped (its worker killed),
@@ -30,7 +30,8 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    memory_mb: int = 2048      # address space of a worker (the example's PDF peaks at ~540 MB)
+    memory_mb: int = 2048      # address space a worker may add to what it maps at start
+                               # (the example's PDF peaks at ~540 MB in all)
     rss_mb: int = 1024         # a worker holding more than this after a job is replaced
     tasks: int = 50            # a worker is replaced after this many jobs
     timeout: float = 600.0     # seconds for one job
@@ -50,14 +51,30 @@ def _start(memory_bytes: int, preload: str | None) -> None:
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes:
+        # on top of what the worker already maps: a forked worker inherits its parent's
+        # address space (the batch's parent may hold a large checked workbook)
         import resource
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        limit = _vm_bytes() + memory_bytes
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     if preload:
         module, _, name = preload.partition(":")
         import importlib
         getattr(importlib.import_module(module), name or "preload")()
+
+
+def _vm_bytes() -> int:
+    """This process's address space now (Linux /proc; 0 where unknown)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _pid() -> int:
