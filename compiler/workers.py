@@ -5,8 +5,8 @@ and replaceable.
   imported and loaded once per worker (``preload``), not once per job.
 * Bounded: each worker's address space is capped (RLIMIT_AS: what it maps at start plus
   ``Limits.memory_mb``) so one hostile or huge workbook cannot take the machine's memory; a job
-  has a time limit; a worker is replaced after ``Limits.tasks`` jobs or when it holds more than ``Limits.rss_mb`` after a
-  job (fragmentation and caches only grow).
+  has a time limit; a worker is replaced after ``Limits.tasks`` jobs or when it holds more
+  than ``Limits.rss_mb`` after a job (fragmentation and caches only grow).
 * Replaceable: each worker is a ProcessPoolExecutor of one process running one job at a time,
   so a failure belongs to exactly one job. A job over its time is stopped (its worker killed),
   a worker that dies (the kernel's OOM killer, a crash in a C library) ends only its own job:
