@@ -64,11 +64,17 @@ def format_json(report: Report) -> str:
 
 def format_github(report: Report, path: str) -> str:
     """GitHub Actions workflow commands: a pull request shows them inline."""
+    # GitHub's workflow-command escaping: a file name or message with a line break must not
+    # start a command of its own; property values also escape their separators : and ,
     def esc(text: str) -> str:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return esc(text).replace(":", "%3A").replace(",", "%2C")
     lines = []
     for d in ordered(report):
         kind = "error" if d.severity is Severity.ERROR else "warning"
         title = f"{d.code} {d.location}".strip()
-        lines.append(f"::{kind} file={path},title={esc(title)}::{esc(d.message + ' — ' + (d.hint or ''))}")
+        lines.append(f"::{kind} file={prop(path)},title={prop(title)}::"
+                     f"{esc(d.message + ' — ' + (d.hint or ''))}")
     return "\n".join(lines)

@@ -93,6 +93,18 @@ def test_github_format_names_code_and_cell(example, tmp_path):
     assert f"::error file={p},title=E-PROJ-001 项目!J4::" in r.stdout
 
 
+def test_github_format_escapes_file_and_message():
+    """A file name with a line break, : or , cannot inject a workflow command (issue 14)."""
+    from compiler.diagnostics import Report
+    from compiler.report import format_github
+    report = Report("x.xlsx")
+    report.add("E-AMOUNT-002", "金额 \"1%\n::error::injected\r\"", sheet="支出明细", cell="H2")
+    text = format_github(report, "a,b:c\n::warning file=x::pwned%.xlsx")
+    assert text.count("\n") == 0 and text.startswith("::error ")
+    assert "file=a%2Cb%3Ac%0A%3A%3Awarning file=x%3A%3Apwned%25.xlsx,title=E-AMOUNT-002 支出明细!H2::" in text
+    assert "金额 \"1%25%0A::error::injected%0D\"" in text
+
+
 # ------------------------------------------------------------------------------ catalogue, templates
 
 def test_unreadable_catalogue_is_a_fatal_diagnostic(example, tmp_path):

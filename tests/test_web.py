@@ -410,6 +410,16 @@ def test_posts_from_other_sites_refused(client, store):
     assert r.status_code == 200
 
 
+def test_posts_without_origin_but_a_foreign_referer_refused(client, store):
+    """Some browsers send no Origin on a form post; then the Referer decides (issue 14)."""
+    r = client.post("/check", data={"workbook": (io.BytesIO(EXAMPLE_BYTES), "x.xlsx")},
+                    content_type="multipart/form-data", headers={"Referer": "http://evil.example/page"})
+    assert r.status_code == 403 and "请求被拒绝" in r.get_data(as_text=True)
+    assert list(store.root.iterdir()) == []
+    r = client.post("/new", data={"year": "2026"}, headers={"Referer": "http://localhost/new"})
+    assert r.status_code == 200
+
+
 def test_two_uploads_at_once(app, store, broken_bytes):
     """Two people upload at the same moment: each sees only their own workbook's results."""
     barrier = threading.Barrier(2)

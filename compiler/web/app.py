@@ -157,9 +157,11 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
 
     @app.before_request
     def same_origin_posts():
-        """A form on another web site must not be able to post workbooks here."""
+        """A form on another web site must not be able to post workbooks here: the Origin, or
+        when a browser sends none, the Referer must name this server (a post with neither, as
+        from curl, is allowed)."""
         if request.method == "POST":
-            origin = request.headers.get("Origin")
+            origin = request.headers.get("Origin") or request.headers.get("Referer")
             if origin is not None and urlsplit(origin).netloc != request.host:
                 return render_template("error.html", title="请求被拒绝",
                                        message="只能从 gongkai 自己的网页上传文件。"), 403
