@@ -41,6 +41,9 @@ MAX_AMOUNT = Decimal("999999999999.99")  # 元; 15 significant digits, exact in 
 MAX_INT = 999_999_999
 MAX_TEXT = 32_767   # characters in one Excel cell; the 附表 workbook could hold no more
 TEXT_KINDS = (Kind.TEXT, Kind.LONGTEXT)
+# Bidirectional controls (embeddings, overrides, isolates, marks): invisible, yet they reorder
+# what is shown ("机关\u202egpj.exe" reads "机关exe.jpg"). Removed from workbook text (W-CELL-006).
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 ERROR_VALUES = ("#N/A", "#VALUE", "#REF", "#DIV", "#NAME", "#NUM", "#NULL")
 
 
@@ -223,6 +226,16 @@ class CellError(Exception):
 
 def _show(value) -> str:
     return str(value).replace("\n", "↵")
+
+
+def without_bidi(text: str, sheet: str, ref: str | None, report: Report) -> str:
+    """*text* without bidirectional controls, said at its cell (W-CELL-006)."""
+    found = sorted(set(BIDI.findall(text)))
+    clean = BIDI.sub("", text)
+    codes = "、".join(f"U+{ord(ch):04X}" for ch in found)
+    report.add("W-CELL-006", f"文字“{_show(clean)[:40]}”中有看不见的双向控制字符 {codes}，已去掉",
+               sheet, ref, actual=codes)
+    return clean
 
 
 def _excel_number(value: float) -> Decimal:
@@ -521,6 +534,7 @@ def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
     width = max(at, default=-1) + 1
     pick = itemgetter(*at) if len(at) > 1 else (lambda values: tuple(values[i] for i in at))
     unflagged = (False,) * len(at)
+    bidi: set[str] = set()   # texts seen with bidi controls (rare): W-CELL-006 at every cell
     rows: list[Row] = []
     for r, values in enumerate(grid.values[1:], 2):
         if special:
@@ -554,12 +568,18 @@ def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
                 text = type(value) is str
                 result = known.get(value) if text else None
                 if result is None:
+                    plain = value
+                    if text and BIDI.search(value):
+                        bidi.add(value)
+                        plain = BIDI.sub("", value)
                     try:
-                        result = typed(value)
+                        result = typed(plain)
                     except CellError as err:
                         result = err
                     if text:
                         known[value] = result
+                if bidi and text and value in bidi:
+                    without_bidi(value, spec.name, refs[name], report)
                 if type(result) is CellError:
                     row_bad.add(name)
                     report.add(result.code, result.message, spec.name, refs[name], hint=result.hint,
@@ -596,6 +616,8 @@ def read_kv(grid: Grid, spec: Sheet, report: Report) -> Row:
             continue
         key = keys[name]
         value, bad = _cell_value(grid, r, 2, key.kind, spec.name, report, ref)
+        if type(value) is str and BIDI.search(value):
+            value = without_bidi(value, spec.name, ref, report)
         out.refs[key.field] = ref
         if bad:
             out.bad.add(key.field)
