@@ -17,7 +17,7 @@ import pytest
 from openpyxl.cell.cell import MergedCell
 
 from compiler.render.build import meta_date
-from compiler.render.opendata import flat_labels
+from compiler.render.opendata import FORMULA_START, flat_labels
 from compiler.render.xlsx import (SHEET_NAME_MAX, clean_sheet_name, place, sheet_names,
                                   unique_sheet_name)
 from conftest import EXAMPLE, build, run_cli, example_views
@@ -233,6 +233,8 @@ def test_numbers_are_the_same_in_xlsx_csv_and_html(wb, built, example, html_tabl
                     assert csv_body[r][c] == "", where
                     continue
                 h, x, v = html_body[r][c], cell.value, csv_body[r][c]
+                if v.startswith("'") and v[1:].startswith(FORMULA_START):
+                    v = v[1:]   # the CSV neutralises a formula start (目标值 =100%): same text
                 if isinstance(x, (int, float)) and not isinstance(x, bool):
                     assert h == shown(x, cell.number_format), where   # what a reader sees
                     if x == 0 and t.blank_zero and t.columns[c].kind == "money":
