@@ -534,6 +534,7 @@ def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
     width = max(at, default=-1) + 1
     pick = itemgetter(*at) if len(at) > 1 else (lambda values: tuple(values[i] for i in at))
     unflagged = (False,) * len(at)
+    letters = [(name, letter) for name, letter, *_ in plan]  # (no starred unpacking per row)
     bidi: set[str] = set()   # texts seen with bidi controls (rare): W-CELL-006 at every cell
     rows: list[Row] = []
     for r, values in enumerate(grid.values[1:], 2):
@@ -553,7 +554,7 @@ def read_table(grid: Grid, spec: Sheet, report: Report) -> list[Row]:
                 continue  # empty rows are ignored
             flagged = unflagged
         tail = str(r)
-        refs = {name: letter + tail for name, letter, *_ in plan}
+        refs = {name: letter + tail for name, letter in letters}
         rv = dict.fromkeys(fields)
         row_bad: set = set()
         for (name, letter, typed, known, col), value, bad in zip(plan, cells, flagged):
