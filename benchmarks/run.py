@@ -219,6 +219,24 @@ def bench_batch(tmp: Path, copies: int, runs: int) -> list[dict]:
     return rows
 
 
+def bench_corpus(tmp: Path, runs: int) -> list[dict]:
+    """`gongkai build DIR --format pdf --jobs J` on the department corpus (benchmarks/corpus.py:
+    one unit to forty, 0 to 100 projects, 10-digit amounts, …), J = 1 and nproc."""
+    from corpus import CORPUS, write_department
+    src = tmp / "corpus-in"
+    src.mkdir()
+    for s in CORPUS:
+        write_department(s, src / f"{s.name}.xlsx")
+    rows = []
+    for jobs in sorted({1, len(os.sched_getaffinity(0))}):
+        print(f"[corpus] {len(CORPUS)} departments, --jobs {jobs} …", file=sys.stderr)
+        r = median_of([*GONGKAI, "build", src, "--format", "pdf", "-o", tmp / f"corpus-{jobs}",
+                       "--jobs", str(jobs)], runs)
+        rows.append(r | {"jobs": jobs, "files": len(CORPUS), "per_minute": 60 * len(CORPUS) / r["wall"],
+                         "what": "the department corpus"})
+    return rows
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     lines = [
@@ -253,9 +271,10 @@ def markdown(results: dict) -> str:
     else:
         lines += ["", "| batch: copies of the example, `build … --format pdf` | wall s (runs) | CPU s | "
                   "workbooks / minute | peak memory MiB (all processes, PSS) |", "|---|---|---|---|---|"]
-        for r in results["batch"]:
+        for r in results["batch"] + results.get("corpus", []):
             walls = ", ".join(f"{w:.2f}" for w in r["walls"])
-            lines.append(f"| {r['files']} workbooks, --jobs {r['jobs']} | {r['wall']:.2f} ({walls}) | "
+            lines.append(f"| {r['files']} workbooks{' (' + r['what'] + ')' if 'what' in r else ''}, "
+                         f"--jobs {r['jobs']} | {r['wall']:.2f} ({walls}) | "
                          f"{r['cpu']:.2f} | {r['per_minute']:.1f} | {r['tree_pss']:.0f} |")
     return "\n".join(lines)
 
@@ -268,6 +287,8 @@ def main() -> None:
     p.add_argument("--no-synthetic", action="store_true")
     p.add_argument("--batch", type=int, default=4, metavar="N",
                    help="batch throughput on N copies of the example (0: skip)")
+    p.add_argument("--corpus", action="store_true", help="also batch-build the department corpus")
+    p.add_argument("--no-example", action="store_true", help="skip the example and the synthetic workbook")
     p.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser"))
     args = p.parse_args()
 
@@ -276,8 +297,8 @@ def main() -> None:
     results: dict = {"runs": args.runs, "machine": machine(args.chromium), "workbooks": {}}
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        books = {"example": EXAMPLE}
-        if not args.no_synthetic:
+        books = {} if args.no_example else {"example": EXAMPLE}
+        if not args.no_synthetic and not args.no_example:
             books[f"synthetic {args.times}×"] = write_synthetic(tmp / f"synthetic-{args.times}x.xlsx", args.times)
             check = measure([*GONGKAI, "check", books[f"synthetic {args.times}×"]])
             if check["status"] != 0:
@@ -287,6 +308,9 @@ def main() -> None:
         results["batch"] = None
         if accepts_several_files() and args.batch:
             results["batch"] = bench_batch(tmp, args.batch, args.runs)
+        if args.corpus:
+            results["batch"] = results["batch"] or []
+            results["corpus"] = bench_corpus(tmp, args.runs)
     text = markdown(results)
     print(text)
     if args.json:

@@ -228,41 +228,10 @@ class Progress:
             self.stream.flush()
 
 
-INDEX_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><title>部门预算公开：{{ results|length }} 个部门</title>
-<style>
-body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em auto;
-       max-width: 64em; padding: 0 1em; color: #222; }
-table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #ccc; padding: .3em .6em; }
-th { background: #f3f3f3; text-align: left; } td.num { text-align: right; }
-.failed { color: #b42318; } .ok { color: #1a7f37; } pre { white-space: pre-wrap; margin: 0; font-size: .85em; }
-</style></head>
-<body>
-<h1>部门预算公开：{{ results|length }} 个部门{% if shard %}（分片 {{ shard }}）{% endif %}</h1>
-<p>成功 {{ ok }} 个，失败 {{ results|length - ok }} 个；用时 {{ "%.1f"|format(seconds) }} 秒（{{ jobs }} 个进程）。</p>
-<table>
-<thead><tr><th>部门</th><th>文件</th><th>状态</th><th>错误</th><th>警告</th><th>页数</th><th>秒</th><th>输出</th></tr></thead>
-<tbody>
-{% for r in results %}<tr>
-<td>{{ r.dept or "—" }}</td><td>{{ r.file_name }}</td>
-<td class="{{ r.status }}">{{ "成功" if r.ok else "失败" }}</td>
-<td class="num">{{ r.errors }}</td><td class="num">{{ r.warnings }}</td>
-<td class="num">{{ r.pages if r.pages is not none else "—" }}</td><td class="num">{{ "%.1f"|format(r.seconds) }}</td>
-<td>{% if r.ok %}{% for o in r.links %}<a href="{{ o.href }}">{{ o.label }}</a>{% if not loop.last %} · {% endif %}{% endfor %}
-{% else %}<pre>{{ r.message }}{% if r.first_errors %}
-{{ r.first_errors }}{% endif %}</pre>{% endif %}</td>
-</tr>
-{% endfor %}</tbody>
-</table>
-</body>
-</html>
-"""
 
 
 def render_index(results: list[Result], seconds: float, jobs: int, shard=None) -> str:
-    from jinja2 import Environment, select_autoescape
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    from .render.html import tool_environment
     rows = []
     for r in results:
         errors = [d["message"] for d in r.diagnostics if d.get("severity") == "error"][:5]
@@ -270,7 +239,7 @@ def render_index(results: list[Result], seconds: float, jobs: int, shard=None) -
                      "first_errors": "\n".join(errors),
                      "links": [{"href": quote(o.replace(os.sep, "/")), "label": Path(o).suffix[1:].upper()}
                                for o in r.outputs]})
-    return env.from_string(INDEX_TEMPLATE).render(
+    return tool_environment("site").get_template("batch.html.j2").render(
         results=rows, ok=sum(r.ok for r in results), seconds=seconds, jobs=jobs,
         shard=str(shard) if shard else "")
 

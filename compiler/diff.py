@@ -546,14 +546,8 @@ def format_json(d: Diff) -> str:
 
 
 def format_html(d: Diff) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    from .config import DEFAULT_TEMPLATES
-    from .render.format import FILTERS
-    env = Environment(loader=FileSystemLoader(str(DEFAULT_TEMPLATES)),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined)
-    env.filters.update(FILTERS)
+    from .render.html import tool_environment
+    env = tool_environment()
     env.filters["signed"] = _signed
     env.globals.update(describe=describe, fact_change=fact_change, STATUS=STATUS, MARK=MARK)
     return env.get_template("diff.html.j2").render(d=d)

@@ -220,11 +220,8 @@ LINK_ORDER = ("html", "pdf", "xlsx", "data", "json")
 
 
 def render_index(entries: list[Entry], words: dict, has_data: bool) -> str:
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-    env = SandboxedEnvironment(loader=FileSystemLoader(str(templates_root() / SITE_TEMPLATES)),
-                               autoescape=True, undefined=StrictUndefined,
-                               keep_trailing_newline=True)
+    from .render.html import tool_environment
+    env = tool_environment(SITE_TEMPLATES)
     w = words["index"]
     rows = []
     for e in entries:

@@ -57,6 +57,16 @@ def test_phrase_typed_twice(example, tmp_path):
     found(c, "W-TEXT-008", "整体绩效目标!B3", "warning")
 
 
+def test_long_text_typed_twice_short_message(example, tmp_path):
+    """A whole paragraph pasted twice (here 3,000 characters, twice) is reported with a short
+    quote and its length, not with the paragraph in the message."""
+    para = "".join(chr(0x4e00 + (i * 7919) % 20000) for i in range(3000))
+    c = check(example, tmp_path, cells(**{"部门职责!B2": para + para}))
+    d = found(c, "W-TEXT-008", "部门职责!B2", "warning")[0]
+    assert f"{para[:10]}…{para[-6:]}（3000 字）" in d.message
+    assert len(d.message) < 120
+
+
 def test_cut_off_phrases(example, tmp_path):
     c = check(example, tmp_path, cells(**{
         "项目!Q2": "1.项目资金下达：年度4月份；\n2.培训活动按计划逐步推",

@@ -171,8 +171,10 @@ def _remnants(ctx: Context, rec, fld: str, header: str, text: str, level: str | 
                 f"{'填写说明' if m.group(0)[0] in '（(' else '备选写法'}“{m.group(0)}”", rec, fld)
     m = DUPLICATE.search(text)
     if m:
-        ctx.add("W-TEXT-008", f"{header}中“{m.group(1)}”连写了两遍（“{_snippet(text, m.start(), m.end(), 6)}”）",
-                rec, fld)
+        twice = m.group(1)   # quoted in full up to 20 characters: a doubled page must not make a page-long message
+        shown = twice if len(twice) <= 20 else f"{twice[:10]}…{twice[-6:]}（{len(twice)} 字）"
+        where = _snippet(text, m.start(), m.end(), 6) if len(twice) <= 20 else _snippet(text, m.start(), m.start(), 6)
+        ctx.add("W-TEXT-008", f"{header}中“{shown}”连写了两遍（“{where}”）", rec, fld)
     m = AUXILIARY.search(text) or HEADLESS.search(text)
     if m:
         ctx.add("W-TEXT-009", f"{header}中“{_snippet(text, m.start(), m.end(), 10)}”像是没写完", rec, fld)

@@ -92,6 +92,18 @@ def environment(config: Config) -> Sandbox:
     return env
 
 
+def tool_environment(folder: str = "") -> Sandbox:
+    """The sandbox of gongkai's own pages (the batch's and the site's index, the diff report):
+    templates from *folder* of the default template folder, confined to it, autoescaped, with
+    the amount filters. Their wording is in those templates and their .toml, not in Python."""
+    from ..resources import templates_root
+    env = Sandbox(loader=ConfinedLoader(templates_root() / folder),
+                  autoescape=select_autoescape(default=True, default_for_string=True),
+                  undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
 def render_html(views: Views, config: Config, meta_date: str | None = None) -> str:
     env = environment(config)
     budget, facts = views.budget, views.facts
