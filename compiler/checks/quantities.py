@@ -83,12 +83,14 @@ class Quantity:
         return self.comparator in (">", ">=", "reach")
 
 
-def _depth(text: str, pos: int) -> int:
+def bracket_depth(text: str, pos: int, openers: str = OPENERS, closers: str = CLOSERS) -> int:
+    """How many of the brackets *openers*/*closers* are open at *pos* (a figure inside 《…》 or
+    〔…〕 is part of a title or a document number, not a quantity of the budget)."""
     depth = 0
     for ch in text[:pos]:
-        if ch in OPENERS:
+        if ch in openers:
             depth += 1
-        elif ch in CLOSERS and depth:
+        elif ch in closers and depth:
             depth -= 1
     return depth
 
@@ -147,7 +149,7 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
         start, end = m.start(), m.end()
         if not unit and not mult and not bare:
             continue
-        if text[:start].rstrip().endswith("第") or _depth(text, start):
+        if text[:start].rstrip().endswith("第") or bracket_depth(text, start):
             continue  # ordinal, or inside a title or document number
         if not unit and TIME_AFTER.match(text, end):
             continue
@@ -189,7 +191,7 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
             unit=unit_name, scale=factor, places=places, comparator=comp, approx=approx,
             before=_label(before) if label is None else label, after=_clause_after(text, end).strip()))
     for m in PERCENT_WORDS.finditer(text):
-        if _depth(text, m.start()):
+        if bracket_depth(text, m.start()):
             continue
         n = m.group("n")
         before = _clause_before(text, m.start())

@@ -10,6 +10,7 @@ from ..model import TABLE_MODELS
 from ..workbook.schema import SHEET_BY_NAME, Kind
 from ..derive.names import mask
 from .context import Context
+from .quantities import bracket_depth
 
 rule("W-TEXT-001", W, "文字", "文字中有占位符或未完成的内容",
      "XX、××、**、{单位}、请写、请填写、待填写、TODO、某某、○○、…… 等是模板中待替换的内容；请改为实际内容"
@@ -98,13 +99,7 @@ def free_text_cells(budget):
 
 
 def _depth(text: str, pos: int) -> int:
-    depth = 0
-    for ch in text[:pos]:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-    return depth
+    return bracket_depth(text, pos, OPEN, CLOSE)
 
 
 def _snippet(text: str, start: int, end: int, width: int = 12) -> str:

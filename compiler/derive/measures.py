@@ -140,6 +140,20 @@ class Measure:
     prior: tuple[str, ...] | None = None
 
 
+def _members(spec: dict, key: str, members, groups: dict, what: str) -> frozenset:
+    """The values of *key*, each a member or a group of members (资金来源 or 支出类型)."""
+    found: list[str] = []
+    for v in _values(spec, key):
+        if v in groups:
+            found += groups[v]
+        elif v in members:
+            found.append(v)
+        else:
+            raise Invalid(f"未知的{what}或{what}组“{v}”；{what}：{'、'.join(members)}；"
+                          f"组：{'、'.join(groups)}", v)
+    return frozenset(found)
+
+
 def _values(spec: dict, key: str) -> list[str]:
     v = spec[key]
     return [str(x) for x in v] if isinstance(v, list) else [str(v)]
@@ -163,27 +177,9 @@ def compile_filter(spec: dict, year: int | None = None) -> Filter:
     econ_other = False
     alternatives: tuple[Filter, ...] = ()
     if "source" in spec:
-        found: list[str] = []
-        for v in _values(spec, "source"):
-            if v in vocab.SOURCE_GROUPS:
-                found += vocab.SOURCE_GROUPS[v]
-            elif v in vocab.SOURCES:
-                found.append(v)
-            else:
-                raise Invalid(f"未知的资金来源或资金来源组“{v}”；资金来源：{'、'.join(vocab.SOURCES)}；"
-                              f"组：{'、'.join(vocab.SOURCE_GROUPS)}", v)
-        sources = frozenset(found)
+        sources = _members(spec, "source", vocab.SOURCES, vocab.SOURCE_GROUPS, "资金来源")
     if "kind" in spec:
-        found = []
-        for v in _values(spec, "kind"):
-            if v in vocab.EXPENSE_KIND_GROUPS:
-                found += vocab.EXPENSE_KIND_GROUPS[v]
-            elif v in vocab.EXPENSE_KINDS:
-                found.append(v)
-            else:
-                raise Invalid(f"未知的支出类型“{v}”；可用：{'、'.join(vocab.EXPENSE_KINDS)}、"
-                              f"{'、'.join(vocab.EXPENSE_KIND_GROUPS)}", v)
-        kinds = frozenset(found)
+        kinds = _members(spec, "kind", vocab.EXPENSE_KINDS, vocab.EXPENSE_KIND_GROUPS, "支出类型")
     if "econ" in spec:
         sets = econ_sets(year)
         names: list[str] = []
