@@ -537,6 +537,21 @@ def test_new_workbook(client):
     assert r.status_code == 400 and "四位年份" in r.get_data(as_text=True)
 
 
+def test_new_workbook_in_a_chosen_profile(client):
+    """A department of another region picks its profile on the page (issue 13); only the
+    shipped profiles' names are accepted, never a folder."""
+    page = client.get("/new").get_data(as_text=True)
+    assert '<option value="standard">' in page and '<option value="zhengzhou-2020" selected>' in page
+    r = client.post("/new", data={"dept": "测试省测试厅", "year": "2025", "profile": "standard"})
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.data))
+    info = {row[0].value: row[1].value for row in wb["基本信息"].iter_rows(min_row=2)}
+    assert info["公开格式"] == "standard" and info["部门名称"] == "测试省测试厅"
+    for bad in ("/etc", "../templates/standard", "nope"):
+        r = client.post("/new", data={"year": "2025", "profile": bad})
+        assert r.status_code == 400 and "请从列表中选择公开格式" in r.get_data(as_text=True)
+
+
 def test_rollover_page(client, broken_bytes):
     jid = job_of(upload(client, EXAMPLE_BYTES, "2020.xlsx", url="/rollover"))
     text = text_of(client.get(f"/job/{jid}").get_data(as_text=True))

@@ -211,20 +211,31 @@ def create_app(store: JobStore | None = None, limits: Limits | None = None, *,
     def home():
         return render_template("home.html")
 
+    def new_page(**values):
+        """The 新建 form; the shipped profiles to choose from (by name only: a web user never
+        names a folder)."""
+        from ..profiles import DEFAULT_PROFILE, available
+        values.setdefault("profile", DEFAULT_PROFILE)
+        return render_template("new.html", profiles=available(), **values)
+
     @app.get("/new")
     def new_form():
-        return render_template("new.html", year=date.today().year + 1, dept="")
+        return new_page(year=date.today().year + 1, dept="")
 
     @app.post("/new")
     def new_download():
+        from ..profiles import available
         from ..workbook.new import build_workbook, deterministic_bytes
         dept = " ".join((request.form.get("dept") or "").split())[:60]
         raw_year = (request.form.get("year") or "").strip()
+        profile = (request.form.get("profile") or "").strip()
         if not raw_year.isdigit() or not 2000 <= int(raw_year) <= 2100:
-            return render_template("new.html", dept=dept, year=raw_year,
-                                   error="预算年度请填写四位年份，如 2025。"), 400
+            return new_page(dept=dept, year=raw_year, profile=profile,
+                            error="预算年度请填写四位年份，如 2025。"), 400
+        if profile and profile not in dict(available()):
+            return new_page(dept=dept, year=raw_year, error="请从列表中选择公开格式。"), 400
         year = int(raw_year)
-        data = deterministic_bytes(build_workbook(dept=dept or None, year=year))
+        data = deterministic_bytes(build_workbook(dept=dept or None, year=year, profile=profile or None))
         name = display_name(f"{dept}{year}年预算工作簿.xlsx")
         import io
         return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
