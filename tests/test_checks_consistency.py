@@ -67,6 +67,22 @@ def test_long_text_typed_twice_short_message(example, tmp_path):
     assert len(d.message) < 120
 
 
+def test_long_sentence_pasted_twice_and_long_text_without_repeat(example, tmp_path):
+    """A sentence of more than 40 characters typed twice in a row is found sentence by sentence;
+    a 32,000-character text with no repeat is checked in linear time (the unbounded pattern
+    took 5 s per such cell: 15 s for a workbook with three)."""
+    import random
+
+    from compiler.checks.texts import _doubled
+    q = "本部门负责全市商务工作的统筹协调，推进对外开放和招商引资，促进内外贸易融合发展，提升服务水平。"
+    c = check(example, tmp_path, cells(**{"部门职责!B2": "总述。" + q + q + "其他。"}))
+    assert f"{q[:10]}…{q[-6:]}（{len(q)} 字）" in found(c, "W-TEXT-008", "部门职责!B2", "warning")[0].message
+    rng = random.Random(1)
+    text = "".join(chr(0x4e00 + rng.randrange(20000)) for _ in range(32000))
+    assert _doubled(text) is None          # measured: 0.02 s (the old pattern: 5 s)
+    assert _doubled(text[:100] + text[:100]) == (text[:100], 0)   # a whole text twice, no 。
+
+
 def test_cut_off_phrases(example, tmp_path):
     c = check(example, tmp_path, cells(**{
         "项目!Q2": "1.项目资金下达：年度4月份；\n2.培训活动按计划逐步推",

@@ -83,28 +83,35 @@ class Quantity:
         return self.comparator in (">", ">=", "reach")
 
 
-def bracket_depth(text: str, pos: int, openers: str = OPENERS, closers: str = CLOSERS) -> int:
-    """How many of the brackets *openers*/*closers* are open at *pos* (a figure inside 《…》 or
-    〔…〕 is part of a title or a document number, not a quantity of the budget)."""
-    depth = 0
-    for ch in text[:pos]:
+def bracket_depths(text: str, openers: str = OPENERS, closers: str = CLOSERS) -> list[int]:
+    """For every position of *text* (and its end), how many of the brackets *openers*/*closers*
+    are open there (a figure inside 《…》 or 〔…〕 is part of a title or a document number, not a
+    quantity of the budget). One pass, so asking at every figure of a long text stays linear."""
+    depth, out = 0, [0]
+    for ch in text:
         if ch in openers:
             depth += 1
         elif ch in closers and depth:
             depth -= 1
-    return depth
+        out.append(depth)
+    return out
+
+
+# A clause is looked for this far at most before and after a figure: staff's clauses are short,
+# and walking a 32,000-character text without punctuation at every figure would be quadratic.
+CLAUSE_MAX = 200
 
 
 def _clause_before(text: str, pos: int) -> str:
-    i = pos
-    while i > 0 and text[i - 1] not in DELIMITERS:
+    i, stop = pos, max(0, pos - CLAUSE_MAX)
+    while i > stop and text[i - 1] not in DELIMITERS:
         i -= 1
     return text[i:pos]
 
 
 def _clause_after(text: str, pos: int) -> str:
-    i = pos
-    while i < len(text) and text[i] not in DELIMITERS:
+    i, stop = pos, min(len(text), pos + CLAUSE_MAX)
+    while i < stop and text[i] not in DELIMITERS:
         i += 1
     return text[pos:i]
 
@@ -144,21 +151,23 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
     out: list[Quantity] = []
     if not text:
         return out
+    depths: list[int] | None = None
     for m in QUANTITY.finditer(text):
         n, n2, mult, unit = m.group("n"), m.group("n2"), m.group("mult"), m.group("unit")
         start, end = m.start(), m.end()
         if not unit and not mult and not bare:
             continue
-        if text[:start].rstrip().endswith("第") or bracket_depth(text, start):
+        depths = depths or bracket_depths(text)
+        if text[max(0, start - 20):start].rstrip().endswith("第") or depths[start]:
             continue  # ordinal, or inside a title or document number
         if not unit and TIME_AFTER.match(text, end):
             continue
-        if n2 is None and re.match(r"\s*[-—~～至到]\s*\d", text[end:]):
+        if n2 is None and re.match(r"\s*[-—~～至到]\s*\d", text[end:end + 20]):
             continue  # a range the pattern could not read whole
         before_all = _clause_before(text, start)
         comp, width = _comparator_before(before_all)
         before = before_all[:len(before_all) - width]
-        tail = text[end:]
+        tail = text[end:end + 20]   # the words of AFTER are short
         approx = bool(m.group("approx"))
         for word, c in AFTER:
             if tail.startswith(word):
@@ -191,7 +200,8 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
             unit=unit_name, scale=factor, places=places, comparator=comp, approx=approx,
             before=_label(before) if label is None else label, after=_clause_after(text, end).strip()))
     for m in PERCENT_WORDS.finditer(text):
-        if bracket_depth(text, m.start()):
+        depths = depths or bracket_depths(text)
+        if depths[m.start()]:
             continue
         n = m.group("n")
         before = _clause_before(text, m.start())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..diagnostics import W, rule
 from ..workbook.schema import SHEET_BY_NAME
@@ -51,18 +52,23 @@ FIGURE_CELLS = {("绩效指标", "target"), ("整体绩效指标", "target"), ("
                 ("整体绩效指标", "level2"), ("整体绩效指标", "level3")}
 
 
-def _bigrams(text: str) -> set[str]:
-    cjk = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {cjk[i:i + 2] for i in range(len(cjk) - 1)}
+NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=8192)
+def _label_parts(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the characters of its last two CJK characters, its CJK character pairs): worked out once
+    per label, since every quantity of a text is compared with every figure."""
+    cjk = NOT_CJK.sub("", text)
+    return frozenset(cjk[-2:]), frozenset(cjk[i:i + 2] for i in range(len(cjk) - 1))
 
 
 def similarity(a: str, b: str) -> float:
     """How much two labels say the same (Dice over character pairs), 0 when their last words
     share no character (比例 is not 增长, 满意度 is 满意度)."""
-    ta, tb = re.sub(r"[^\u4e00-\u9fff]", "", a)[-2:], re.sub(r"[^\u4e00-\u9fff]", "", b)[-2:]
-    if not ta or not tb or not set(ta) & set(tb):
+    (ta, x), (tb, y) = _label_parts(a), _label_parts(b)
+    if not ta & tb:
         return 0.0
-    x, y = _bigrams(a), _bigrams(b)
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 

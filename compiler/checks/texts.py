@@ -10,7 +10,7 @@ from ..model import TABLE_MODELS
 from ..workbook.schema import SHEET_BY_NAME, Kind
 from ..derive.names import mask
 from .context import Context
-from .quantities import bracket_depth
+from .quantities import bracket_depths
 
 rule("W-TEXT-001", W, "文字", "文字中有占位符或未完成的内容",
      "XX、××、**、{单位}、请写、请填写、待填写、TODO、某某、○○、…… 等是模板中待替换的内容；请改为实际内容"
@@ -41,8 +41,11 @@ INSTRUCTION = re.compile(r"[（(][^（）()\n]{0,30}?(?:请|须|应)(?:写|填|�
                          r"[^（）()\n]*[）)]|[（(](?:此处[^（）()\n]*|选填|必填|可选|示例|举例)[）)]")
 INSTITUTION = r"(?:局|委|厅|办|部|院|会|中心|单位|部门)"
 ALTERNATIVE = re.compile(rf"(?:我|本){INSTITUTION}(?:[（(]{INSTITUTION}[）)]|[/／]{INSTITUTION})")
-# a phrase of three or more characters typed twice in a row (奖补企业数奖补企业数量)
-DUPLICATE = re.compile(r"([\u4e00-\u9fff]{3,})\1")
+# a phrase of 3 to 40 characters typed twice in a row (奖补企业数奖补企业数量); bounded, since an
+# unbounded group backtracks over the whole run: 5 s for one 32,000-character cell. Longer
+# passages pasted twice are found sentence by sentence (_doubled).
+DUPLICATE = re.compile(r"([\u4e00-\u9fff]{3,40})\1")
+PASSAGE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;\n]*")
 # Cut-off phrases: an auxiliary that needs a two-character verb followed by a single character at
 # the end of a clause (按实际需要展), and a count whose noun is missing after its modifiers
 # (培育15-20家成长性好、一体化。).
@@ -50,7 +53,7 @@ CLAUSE_END = r"(?=[，,。；;！!？?\n]|$)"
 AUXILIARY = re.compile(r"(?:需要|予以|给予|加以|进行|积极|逐步|继续|认真|按时|努力|全力|大力|切实|着力)"
                        r"[\u4e00-\u9fff]" + CLAUSE_END)
 MODIFIER = r"[\u4e00-\u9fff]{1,6}[好强高优大化快佳广稳全新的]"
-HEADLESS = re.compile(r"\d+(?:[-—~～至]\d+)?(?:家|个|名|所|项|座)(?:" + MODIFIER + "、)+" + MODIFIER + CLAUSE_END)
+HEADLESS = re.compile(r"(?<!\d)\d+(?:[-—~～至]\d+)?(?:家|个|名|所|项|座)(?:" + MODIFIER + "、)+" + MODIFIER + CLAUSE_END)
 # 纳入省财政预算管理 in a municipal document: the wording of another level of government
 LEVEL_PHRASE = re.compile(r"纳入(省|市|县|区)级?(?:财政)?预算管理")
 LEVELS = "省市县区"
@@ -98,10 +101,6 @@ def free_text_cells(budget):
                     yield rec, col.field, col.header, value
 
 
-def _depth(text: str, pos: int) -> int:
-    return bracket_depth(text, pos, OPEN, CLOSE)
-
-
 def _snippet(text: str, start: int, end: int, width: int = 12) -> str:
     a, b = max(0, start - width), min(len(text), end + width)
     return ("…" if a else "") + text[a:b].replace("\n", " ") + ("…" if b < len(text) else "")
@@ -110,13 +109,15 @@ def _snippet(text: str, start: int, end: int, width: int = 12) -> str:
 def _years(ctx: Context, rec, fld: str, header: str, text: str, allowed: set[int]) -> None:
     stale, odd = [], []
     history = (rec.sheet, fld) in BACKGROUND
+    depths = None
     for m in YEAR.finditer(text):
         year = int(m.group(1))
-        before = text[:m.start()]
+        before = text[max(0, m.start() - 6):m.start()]   # what the patterns below look at
         if year < ctx.year and INTENT.search(before[-6:]) and not UNTIL.search(before[-6:]):
             stale.append(m)
             continue
-        if (year in allowed or UNTIL.search(before[-6:]) or _depth(text, m.start())
+        depths = depths or bracket_depths(text, OPEN, CLOSE)
+        if (year in allowed or UNTIL.search(before[-6:]) or depths[m.start()]
                 or (history and year < ctx.year) or (year > ctx.year and HORIZON.search(before[-2:]))):
             continue
         odd.append(m)
@@ -157,6 +158,23 @@ def place_names(name: str) -> list[str]:
     return sorted(names, key=lambda s: (-len(s), s))
 
 
+def _doubled(text: str) -> tuple[str, int] | None:
+    """(what was typed twice, where it starts): a phrase of up to 40 characters, else a sentence
+    (or a whole text without one) of more, repeated right after itself. Linear in the text."""
+    m = DUPLICATE.search(text)
+    if m:
+        return m.group(1), m.start()
+    previous = None
+    for m in PASSAGE.finditer(text):
+        if previous is not None and m.group(0) == previous.group(0) and len(previous.group(0).strip()) > 40:
+            return previous.group(0), previous.start()
+        previous = m
+    half, rest = divmod(len(text), 2)
+    if not rest and half > 40 and text[:half] == text[half:]:
+        return text[:half], 0
+    return None
+
+
 def _remnants(ctx: Context, rec, fld: str, header: str, text: str, level: str | None) -> None:
     """Template remnants besides placeholders: instructions, alternatives, doubled and cut-off
     phrases, another level's wording. One diagnostic per rule and cell (the first instance)."""
@@ -164,11 +182,11 @@ def _remnants(ctx: Context, rec, fld: str, header: str, text: str, level: str | 
     if m:
         ctx.add("W-TEXT-007", f"{header}中“{_snippet(text, m.start(), m.end())}”留有模板的"
                 f"{'填写说明' if m.group(0)[0] in '（(' else '备选写法'}“{m.group(0)}”", rec, fld)
-    m = DUPLICATE.search(text)
-    if m:
-        twice = m.group(1)   # quoted in full up to 20 characters: a doubled page must not make a page-long message
+    found = _doubled(text)
+    if found:
+        twice, start = found   # quoted in full up to 20 characters: a doubled page must not make a page-long message
         shown = twice if len(twice) <= 20 else f"{twice[:10]}…{twice[-6:]}（{len(twice)} 字）"
-        where = _snippet(text, m.start(), m.end(), 6) if len(twice) <= 20 else _snippet(text, m.start(), m.start(), 6)
+        where = _snippet(text, start, start + 2 * len(twice) if len(twice) <= 20 else start, 6)
         ctx.add("W-TEXT-008", f"{header}中“{shown}”连写了两遍（“{where}”）", rec, fld)
     m = AUXILIARY.search(text) or HEADLESS.search(text)
     if m:
