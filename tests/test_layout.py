@@ -171,3 +171,46 @@ def test_an_amount_too_wide_fails_the_build_naming_table_row_and_column(corpus_d
     assert "（第 15 页）" in r.stderr
     assert "正文表格“主要项目”，第 1 行（合计），“2020 年—小计”列" in r.stderr
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_header_keeps_its_last_two_characters_together():
+    from compiler.render.html import heading
+    assert str(heading("资本性支出")) == '资本性<span class="nobr">支出</span>'
+    assert str(heading("小计")) == "小计" and str(heading("单位：元")) == "单位：元"
+    assert str(heading("<b>补助支出")) == '&lt;b&gt;补助<span class="nobr">支出</span>'
+    assert str(heading(None)) == ""
+
+
+def _header_lines(document) -> list[list[str]]:
+    """The text of each line of every header cell of the laid-out document."""
+    from weasyprint.formatting_structure import boxes as B
+    cells: list[list[str]] = []
+
+    def text(box) -> str:
+        return box.text if isinstance(box, B.TextBox) else "".join(text(c) for c in getattr(box, "children", ()))
+
+    def walk(box, in_head):
+        in_head = in_head or (isinstance(box, B.TableRowGroupBox) and box.element_tag == "thead")
+        if in_head and isinstance(box, B.TableCellBox):
+            cells.append([text(line) for line in box.children if isinstance(line, B.LineBox)])
+            return
+        for child in getattr(box, "children", ()):
+            walk(child, in_head)
+
+    for page in document.pages:
+        walk(page._page_box, False)
+    return cells
+
+
+def test_no_header_wraps_one_character_alone(corpus_dir):
+    """Narrow columns of a wide table wrapped 对个人和家庭的补助支出 with 出 alone on its last
+    line (every-column-max, 表3); the last two characters now stay together."""
+    import weasyprint
+
+    from compiler.pipeline import Options, check, render_job
+    job = render_job(check(corpus_dir / "every-column-max.xlsx", Options()), Options())
+    document = weasyprint.HTML(string=job.html, base_url=str(job.config.template_dirs[-1]) + "/").render()
+    wrapped = [lines for lines in _header_lines(document) if len(lines) > 1]
+    assert any("".join(lines) == "对个人和家庭的补助支出" for lines in wrapped)
+    orphans = [lines for lines in wrapped if len(lines[-1].strip()) == 1]
+    assert orphans == []

@@ -7,9 +7,10 @@ no attribute starting with _ (``cycler.__init__.__globals__.os`` is refused), no
 changes data, and no arithmetic that builds a huge string, list or number."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -28,6 +29,19 @@ def cn_number(n: int) -> str:
         return CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+LAST_TWO_CJK = re.compile(r"[\u4e00-\u9fff]{2}$")
+
+
+def heading(text) -> Markup:
+    """A column header's text with its last two characters kept on one line, so a narrow column
+    wraps 资本性支出 as 资本性/支出, never 资本性支/出 (one character alone on the last line).
+    Two characters always fit: colwidths gives a header at least two (HEAD_MIN_EM)."""
+    s = "" if text is None else str(text)
+    if len(s) < 3 or not LAST_TWO_CJK.search(s):
+        return escape(s)
+    return Markup(f'{escape(s[:-2])}<span class="nobr">{escape(s[-2:])}</span>')
 
 
 def cellkind(cell, column) -> str:
@@ -87,6 +101,7 @@ def environment(config: Config) -> Sandbox:
     )
     env.filters.update(FILTERS)
     print_data = config.data.get("print")
+    env.filters["heading"] = heading
     env.globals.update(cn_number=cn_number, cellkind=cellkind, cellvalue=cellvalue,
                        table_fit=lambda t: table_fit(t, print_data))
     return env
