@@ -10,12 +10,12 @@ from compiler.pipeline import Options, compile_workbook
 from conftest import SMALL, write_small
 
 
-def document(tmp_path, **changes) -> tuple[str, object]:
+def document(tmp_path, profile: str | None = None, **changes) -> tuple[str, object]:
     """The visible text of the small workbook's HTML with *changes* (sheet -> rows), and views."""
     data = copy.deepcopy(SMALL)
     data.update(changes)
     path = write_small(tmp_path / "d.xlsx", data)
-    result = compile_workbook(path, Options(formats=("html",), out=tmp_path / "out"))
+    result = compile_workbook(path, Options(formats=("html",), out=tmp_path / "out", profile=profile))
     assert result.exit_status == 0, [(d.code, d.location, d.message) for d in result.report.errors]
     html = (tmp_path / "out" / "d.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html.split("<body>", 1)[1]))
@@ -47,6 +47,17 @@ def test_zero_amount_is_said_as_not_planned(tmp_path):
     assert "公务接待费未安排。" in text
     assert not re.search(r"0\.00万元，主要用于", text)
     assert "未安排政府性基金支出预算" in text
+
+
+def test_zero_three_public_total_is_said_as_not_planned_in_standard(tmp_path):
+    """The standard profile printed "“三公”经费预算 0.00 万元。其中：…未安排" (seen in a corpus
+    department's PDF); like zhengzhou-2020 it now says the total is not planned."""
+    prior = SMALL["上年数"] + [{"指标": k, "上年预算数": 0, "增减原因": "新增测试。"}
+                              for k in ("收支预算总计", "国有资本经营预算")
+                              if k not in {r["指标"] for r in SMALL["上年数"]}]
+    text, _ = document(tmp_path, profile="standard", 上年数=prior)
+    assert "年未安排一般公共预算财政拨款“三公”经费预算。其中：因公出国（境）费未安排" in text
+    assert "“三公”经费预算0.00万元" not in text
 
 
 def test_total_budget_change_reason_is_printed(tmp_path):
