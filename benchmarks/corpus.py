@@ -165,9 +165,11 @@ def corpus_data(s: Spec) -> dict:
     # every 上年数 with a reason: the amounts change by whole orders of magnitude
     # (收支预算总计 and 国有资本经营预算 too: the standard profile compares all nine)
     prior = list(src["上年数"])
-    have = {r["指标"] for r in prior}
+    have = {r["指标"]: r["上年预算数"] for r in prior}
+    # the source has no total: last year's total is its 一般公共预算 and 政府性基金预算 together
+    total = str(sum(Decimal(have.get(k) or 0) for k in ("一般公共预算", "政府性基金预算")))
     prior += [{"指标": k, "上年预算数": v, "增减原因": ""}
-              for k, v in (("收支预算总计", "115599673"), ("国有资本经营预算", "0")) if k not in have]
+              for k, v in (("收支预算总计", total), ("国有资本经营预算", "0")) if k not in have]
     data["上年数"] = [{**r, "增减原因": r.get("增减原因") or "预算安排调整。"} for r in prior]
     data["政府采购"] = ([{**r, "单位编码": units[0]["单位编码"]} for r in src["政府采购"]]
                     if s.procurement else [])

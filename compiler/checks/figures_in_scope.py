@@ -24,7 +24,7 @@ class Figure:
     kind: str                 # "money" | "percent" | "count"
     unit: str = "元"          # currency or measure word
     label: str = ""           # the words a text would use for it ('' = a budget amount, any words)
-    shown: str = ""           # as printed in a message: "≥36亿元人民币", "3,900,000 元"
+    shown: str = ""           # as printed in a message: "≥30亿元人民币", "1,200,000 元"
     where: str | None = None  # the cell it comes from (绩效指标!E12), when it is typed
     comparator: str | None = None
     high: Decimal | None = None
@@ -181,7 +181,7 @@ class Scopes:
     # ------------------------------------------------------------------ scopes
     def of_prior(self, row) -> list[Figure]:
         """What a 增减原因 may quote: its 指标's figures, and the projects' amounts and their change
-        from last year (主要是支持三外企业发展专项资金增加5000万元)."""
+        from last year (主要是某专项资金增加 200 万元)."""
         try:
             current = fg.prior_item_amount(self.budget, row.item)
         except KeyError:

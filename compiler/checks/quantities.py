@@ -1,5 +1,5 @@
-"""Numbers typed in texts, read as quantities: "400万元", "0.04亿元", "≤400万元", "6次以上",
-"大于1.6万吨", "15-20家", "≥36亿元人民币", "5.5亿美元", "20%以上". Each quantity knows its value
+"""Numbers typed in texts, read as quantities: "120万元", "0.05亿元", "≤120万元", "6次以上",
+"大于1.2万吨", "10-15家", "≥30亿元人民币", "2.5亿美元", "20%以上". Each quantity knows its value
 (money in 元, counts with 万/亿 applied), its kind (money, percent, count), its unit (currency or
 measure word), the precision it was typed at, its comparator and the words around it (its label).
 
@@ -69,8 +69,8 @@ class Quantity:
 
     def matches(self, value: Decimal) -> bool:
         """True when *value* reads as this quantity. Amounts typed to the 分 of 万元 (0.01万元,
-        100 元) or finer may be rounded half-up (2946.57万元 matches 29,465,673 元; the truncated
-        2946.56万元 does not); coarser amounts must be exact (0.04亿元 is not 3,900,000 元).
+        100 元) or finer may be rounded half-up (1234.57万元 matches 12,345,673 元; the truncated
+        1234.56万元 does not); coarser amounts must be exact (0.05亿元 is not 4,900,000 元).
         Percentages may be rounded at the precision typed; a range (15-20家) holds any value in it."""
         if self.high is not None:
             return self.value <= value <= self.high
@@ -189,7 +189,7 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
         elif mult and not bare and not MONEY_WORDS.search(before):
             kind, unit_name = "count", ""  # 1000万 beside no money word: a count, not an amount
         elif mult and not bare:
-            kind, unit_name = "money", "元"  # "400万": 万元 without 元
+            kind, unit_name = "money", "元"  # "120万": 万元 without 元
         else:
             kind, unit_name = "count", ""
         if kind == "count" and not unit_name and label:

@@ -159,7 +159,7 @@ class Reconciler:
                 else:
                     self.target(rec, fld, header, q, figures)
             if len(stated) > 1 and sum(stated) in totals:
-                continue  # 40 + 60 + 300 + 5000 万元: the parts of the project's 5400 万元
+                continue  # 20 + 30 + 150 万元: the parts of the project's 200 万元
             loose += unmatched
         values = {q.value for *_, q in loose}
         if len(values) > 1 and sum(values) in totals:
@@ -177,7 +177,7 @@ class Reconciler:
 
     def _as_printed(self, q: Quantity, figures: list[Figure]) -> bool:
         """A 万元 amount as the narrative prints it: a part apportioned to add up to its total
-        (人员经费 2196.52 万元 beside 基本支出 2946.57 万元) may differ by a cent from half-up."""
+        (人员经费 1000.01 万元 beside 基本支出 1500.01 万元) may differ by a cent from half-up."""
         if q.scale != 10000 or q.places != 2:
             return False
         printed = self.scopes.printed
@@ -188,7 +188,7 @@ class Reconciler:
                 and (not self.scopes.largest or q.value <= 10 * self.scopes.largest))
 
     def cost_indicators(self) -> None:
-        """An indicator whose 目标值 is the project's own money (成本, 项目资金 ≤400万元) must be
+        """An indicator whose 目标值 is the project's own money (成本, 项目资金 ≤120万元) must be
         one of the project's amounts."""
         for ind in self.ctx.budget.indicators:
             p = self.ctx.projects.get(ind.project)

@@ -1,6 +1,6 @@
 """Texts: every free-text cell of every sheet is read for template remnants, stale years,
 amounts that contradict the figures, and muddled units. All warnings: the department's words
-are its own, but a published 400万元 that should read 390万元 is worth a second look."""
+are its own, but a published 130万元 that should read 120万元 is worth a second look."""
 from __future__ import annotations
 
 import re

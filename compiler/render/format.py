@@ -84,7 +84,7 @@ def pct(value) -> str:
 
 
 def change(current, previous, unit: str = "万元") -> str:
-    """'增加 15996.60 万元' / '减少 13.00 万元' / '持平'."""
+    """'增加 1234.56 万元' / '减少 12.00 万元' / '持平'."""
     diff = _dec(current) - _dec(previous)
     if diff == 0:
         return "持平"

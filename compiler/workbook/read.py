@@ -240,8 +240,8 @@ def without_bidi(text: str, sheet: str, ref: str | None, report: Report) -> str:
 
 def _excel_number(value: float) -> Decimal:
     """A float as the decimal Excel shows: 15 significant digits, the precision of an Excel
-    number. 58668.299999999996 (what Excel stores for =58668.1+0.2 or a typed 58668.3) reads
-    as 58668.3; 1200.125 stays 1200.125. Decided by digits, not by a tolerance: a value is
+    number. 12345.300000000001 (what Excel stores for =12345.1+0.2 or a typed 12345.3) reads
+    as 12345.3; 1200.125 stays 1200.125. Decided by digits, not by a tolerance: a value is
     over two decimals exactly when the 15-digit number Excel shows is."""
     return Decimal(f"{value:.15g}")
 
