@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CHROMIUM_FLAGS, EXAMPLE, GONGKAI, measure  # noqa: E402
+from run import EXAMPLE, GONGKAI, chromium_print, measure  # noqa: E402
 
 
 def main() -> None:
@@ -41,8 +41,7 @@ def main() -> None:
             w = measure([*GONGKAI, "build", args.workbook, "--format", "pdf", "-o", tmp / "pdf"])
             profile = tmp / "chromium-profile"
             shutil.rmtree(profile, ignore_errors=True)
-            c = measure([args.chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                         f"--print-to-pdf={tmp / 'chromium.pdf'}", html.resolve().as_uri()])
+            c = measure(chromium_print(args.chromium, html, tmp / "chromium.pdf", profile))
             if w["status"] != 0 or c["status"] != 0:
                 raise SystemExit(f"a run failed:\n{w['stderr']}\n{c['stderr']}")
             rows.append((w, c))

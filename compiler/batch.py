@@ -228,8 +228,6 @@ class Progress:
             self.stream.flush()
 
 
-
-
 def render_index(results: list[Result], seconds: float, jobs: int, shard=None) -> str:
     from .render.html import tool_environment
     rows = []

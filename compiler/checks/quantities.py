@@ -151,13 +151,12 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
     out: list[Quantity] = []
     if not text:
         return out
-    depths: list[int] | None = None
+    depths = bracket_depths(text)
     for m in QUANTITY.finditer(text):
         n, n2, mult, unit = m.group("n"), m.group("n2"), m.group("mult"), m.group("unit")
         start, end = m.start(), m.end()
         if not unit and not mult and not bare:
             continue
-        depths = depths or bracket_depths(text)
         if text[max(0, start - 20):start].rstrip().endswith("第") or depths[start]:
             continue  # ordinal, or inside a title or document number
         if not unit and TIME_AFTER.match(text, end):
@@ -200,7 +199,6 @@ def parse(text: str, bare: bool = False, label: str | None = None) -> list[Quant
             unit=unit_name, scale=factor, places=places, comparator=comp, approx=approx,
             before=_label(before) if label is None else label, after=_clause_after(text, end).strip()))
     for m in PERCENT_WORDS.finditer(text):
-        depths = depths or bracket_depths(text)
         if depths[m.start()]:
             continue
         n = m.group("n")

@@ -109,14 +109,13 @@ def _snippet(text: str, start: int, end: int, width: int = 12) -> str:
 def _years(ctx: Context, rec, fld: str, header: str, text: str, allowed: set[int]) -> None:
     stale, odd = [], []
     history = (rec.sheet, fld) in BACKGROUND
-    depths = None
+    depths = bracket_depths(text, OPEN, CLOSE)
     for m in YEAR.finditer(text):
         year = int(m.group(1))
         before = text[max(0, m.start() - 6):m.start()]   # what the patterns below look at
         if year < ctx.year and INTENT.search(before[-6:]) and not UNTIL.search(before[-6:]):
             stale.append(m)
             continue
-        depths = depths or bracket_depths(text, OPEN, CLOSE)
         if (year in allowed or UNTIL.search(before[-6:]) or depths[m.start()]
                 or (history and year < ctx.year) or (year > ctx.year and HORIZON.search(before[-2:]))):
             continue

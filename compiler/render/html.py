@@ -91,15 +91,16 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def environment(config: Config) -> Sandbox:
-    env = Sandbox(
-        loader=ChoiceLoader([ConfinedLoader(d) for d in config.template_dirs]),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=False,
-        keep_trailing_newline=True,
-    )
+def _sandbox(loader) -> Sandbox:
+    """Every template of gongkai runs here: autoescaped, strict, with the amount filters."""
+    env = Sandbox(loader=loader, autoescape=select_autoescape(default=True, default_for_string=True),
+                  undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
+    return env
+
+
+def environment(config: Config) -> Sandbox:
+    env = _sandbox(ChoiceLoader([ConfinedLoader(d) for d in config.template_dirs]))
     print_data = config.data.get("print")
     env.filters["heading"] = heading
     env.globals.update(cn_number=cn_number, cellkind=cellkind, cellvalue=cellvalue,
@@ -112,11 +113,7 @@ def tool_environment(folder: str = "") -> Sandbox:
     templates from *folder* of the default template folder, confined to it, autoescaped, with
     the amount filters. Their wording is in those templates and their .toml, not in Python."""
     from ..resources import templates_root
-    env = Sandbox(loader=ConfinedLoader(templates_root() / folder),
-                  autoescape=select_autoescape(default=True, default_for_string=True),
-                  undefined=StrictUndefined, keep_trailing_newline=True)
-    env.filters.update(FILTERS)
-    return env
+    return _sandbox(ConfinedLoader(templates_root() / folder))
 
 
 def render_html(views: Views, config: Config, meta_date: str | None = None) -> str:
