@@ -75,6 +75,22 @@ def budgets(draw) -> Budget:
                   indicators=indicators, procurement=procurement, tasks=tasks)
 
 
+def test_carryover_row_only_when_the_carryover_is_not_zero():
+    """Found by the property test in CI: a 上年结转 line of 0.00 opens no 上年结转 row in 表1
+    (the profile's when = "nonzero"); an amount does."""
+    unit = Unit(sheet="单位", row=2, code="101001", name="测试单位1", kind="行政单位")
+
+    def income_of(amount: str) -> dict:
+        line = Line(sheet="支出明细", row=2, unit="101001", func="2011301", econ="30101", kind="基本支出",
+                    source="上年结转", amount=Decimal(amount))
+        b = Budget(file="gen.xlsx", info=Info(sheet="基本信息", row=1, dept_name="测试局", year=2020),
+                   staff=Staff(sheet="人员车辆资产", row=1), units=[unit], lines=[line])
+        return two_sides(next(t for t in derive_tables(b, CATALOG, CONFIG) if t.id == "table-1"))[0]
+
+    assert "carryover" not in income_of("0.00")
+    assert income_of("12.50")["carryover"] == Decimal("12.50")
+
+
 def money_columns(t) -> list[int]:
     return [i for i, c in enumerate(t.columns) if c.kind in ("money", "number")]
 
@@ -163,7 +179,9 @@ def test_table_properties(b):
     assert expense["basic"] == sum((expense[k] for k in basic), ZERO)
     assert expense["project"] == sum((expense[k] for k in proj), ZERO)
     assert expense["total"] == expense["basic"] + expense["project"]
-    assert ("carryover" in income) == any(ln.source == "上年结转" for ln in b.lines)
+    # the profile shows 上年结转 `when = "nonzero"`: a line of 0.00 from it opens no row
+    carried = sum((ln.amount for ln in b.lines if ln.source == "上年结转"), ZERO)
+    assert ("carryover" in income) == (carried != 0)
 
     # 表4 on the 财政拨款 basis
     income4, expense4 = two_sides(ts["table-4"])
